@@ -20,11 +20,18 @@ namespace DeepCnn.Training;
 public sealed class Sequential
 {
     private readonly List<Layer> _layers = [];
+    private Parameter[] _parameters = [];
     private float[][] _outputs = [];
     private float[] _gradA = [], _gradB = [], _lossGrad = [];
     private float[] _xBatch = [], _yBatch = [];
     private int[] _order = [];
     private Rng? _shuffleRng;
+
+    // Views over the buffers for the current batch size, remade only when the batch size changes,
+    // so that a steady training loop creates no objects per step.
+    private int _viewBatch = -1;
+    private Tensor[] _outputViews = [], _inputGradViews = [];
+    private Tensor? _lossGradView;
 
     /// <summary>Creates an empty model.</summary>
     /// <param name="name">The model name shown by <see cref="Summary"/>.</param>
@@ -59,8 +66,8 @@ public sealed class Sequential
     /// <summary>The loss set by <see cref="Compile"/>.</summary>
     public Loss? Loss { get; private set; }
 
-    /// <summary>All parameters, layer by layer.</summary>
-    public IEnumerable<Parameter> Parameters => _layers.SelectMany(l => l.Parameters);
+    /// <summary>All parameters, layer by layer (empty until built).</summary>
+    public IReadOnlyList<Parameter> Parameters => _parameters;
 
     /// <summary>Total parameter count (trainable and not).</summary>
     public long TotalParameters => _layers.Sum(l => l.ParameterCount);
@@ -130,6 +137,7 @@ public sealed class Sequential
         _outputs = new float[_layers.Count][];
         for (int i = 0; i < _outputs.Length; i++)
             _outputs[i] = [];
+        _parameters = _layers.SelectMany(l => l.Parameters).ToArray();
         _shuffleRng = new Rng(Rng.Derive(Seed, 2));
         IsBuilt = true;
     }
@@ -157,15 +165,34 @@ public sealed class Sequential
     {
         Build();
         RequireInput(x, "x");
-        int batch = x.Dim(0);
+        PrepareViews(x.Dim(0));
         var current = x;
         for (int i = 0; i < _layers.Count; i++)
         {
-            var y = Workspace.Rent(ref _outputs[i], [batch, .. _layers[i].OutputShape]);
-            _layers[i].Forward(current, y, training);
-            current = y;
+            _layers[i].Forward(current, _outputViews[i], training);
+            current = _outputViews[i];
         }
         return current;
+    }
+
+    private void PrepareViews(int batch)
+    {
+        if (batch == _viewBatch)
+            return;
+        _outputViews = new Tensor[_layers.Count];
+        _inputGradViews = new Tensor[_layers.Count];
+        for (int i = 0; i < _layers.Count; i++)
+        {
+            _outputViews[i] = Workspace.Rent(ref _outputs[i], [batch, .. _layers[i].OutputShape]);
+            // Layer i writes dL/d(its input) into one of two ping-pong buffers; layer 0's goes to the caller.
+            if (i > 0)
+                _inputGradViews[i] = Workspace.Rent(ref i % 2 == 0 ? ref _gradA : ref _gradB, [batch, .. _layers[i].InputShape]);
+        }
+        // Growing a ping-pong buffer for a later layer may have replaced the array under an earlier view.
+        for (int i = 1; i < _layers.Count; i++)
+            _inputGradViews[i] = Workspace.View(i % 2 == 0 ? _gradA : _gradB, [batch, .. _layers[i].InputShape]);
+        _lossGradView = Workspace.Rent(ref _lossGrad, [batch, .. OutputShape]);
+        _viewBatch = batch;
     }
 
     /// <summary>
@@ -190,16 +217,13 @@ public sealed class Sequential
     /// </summary>
     private void Backward(Tensor x, Tensor outputGradient, bool fromLogits, Tensor? inputGradient)
     {
-        int batch = x.Dim(0);
         var dy = outputGradient;
         for (int i = _layers.Count - 1; i >= 0; i--)
         {
             var layer = _layers[i];
-            var input = i == 0 ? x : Workspace.View(_outputs[i - 1], [batch, .. _layers[i - 1].OutputShape]);
-            var output = Workspace.View(_outputs[i], [batch, .. layer.OutputShape]);
-            Tensor? dx = i > 0
-                ? Workspace.Rent(ref (i % 2 == 0 ? ref _gradA : ref _gradB), [batch, .. layer.InputShape])
-                : inputGradient;
+            var input = i == 0 ? x : _outputViews[i - 1];
+            var output = _outputViews[i];
+            var dx = i > 0 ? _inputGradViews[i] : inputGradient;
             if (fromLogits && i == _layers.Count - 1)
                 ((ActivatedLayer)layer).BackwardFromLogits(input, dy, dx);
             else
@@ -213,7 +237,7 @@ public sealed class Sequential
     /// <summary>Sets every parameter gradient to zero.</summary>
     public void ZeroGradients()
     {
-        foreach (var p in Parameters)
+        foreach (var p in _parameters)
             p.Grad.Clear();
     }
 
@@ -226,7 +250,7 @@ public sealed class Sequential
     {
         ArgumentNullException.ThrowIfNull(y);
         var output = Forward(x, training: true);
-        var grad = Workspace.Rent(ref _lossGrad, output.Shape);
+        var grad = _lossGradView!;
         double loss = ComputeLoss(output, y, grad, out bool fromLogits);
         int correct = Metrics.CountCorrect(output, y);
         ZeroGradients();
@@ -293,6 +317,7 @@ public sealed class Sequential
             steps = Math.Min(steps, cap);
         int sampleSize = x.Length / total, targetSize = y.Length / total;
         var history = new History();
+        Tensor? xb = null, yb = null;
 
         for (int epoch = 1; epoch <= epochs; epoch++)
         {
@@ -314,14 +339,17 @@ public sealed class Sequential
                     break;
                 }
                 int start = step * batchSize, count = Math.Min(batchSize, splitAt - start);
-                var xb = Workspace.Rent(ref _xBatch, [count, .. InputShape]);
-                var yb = Workspace.Rent(ref _yBatch, [count, .. OutputShape]);
+                if (xb is null || xb.Dim(0) != count)
+                {
+                    xb = Workspace.Rent(ref _xBatch, [count, .. InputShape]);
+                    yb = Workspace.Rent(ref _yBatch, [count, .. OutputShape]);
+                }
                 for (int b = 0; b < count; b++)
                 {
                     x.Span.Slice(order[start + b] * sampleSize, sampleSize).CopyTo(xb.Span.Slice(b * sampleSize, sampleSize));
-                    y.Span.Slice(order[start + b] * targetSize, targetSize).CopyTo(yb.Span.Slice(b * targetSize, targetSize));
+                    y.Span.Slice(order[start + b] * targetSize, targetSize).CopyTo(yb!.Span.Slice(b * targetSize, targetSize));
                 }
-                var (loss, ok) = TrainStep(xb, yb);
+                var (loss, ok) = TrainStep(xb, yb!);
                 if (!double.IsFinite(loss))
                     throw new TrainingDivergedException(epoch, step + 1, loss);
                 lossSum += loss * count;
@@ -413,8 +441,9 @@ public sealed class Sequential
     internal ulong KinkSignature(int batch)
     {
         ulong h = 0;
+        PrepareViews(batch);
         for (int i = 0; i < _layers.Count; i++)
-            h = (h * 31) ^ _layers[i].KinkSignature(Workspace.View(_outputs[i], [batch, .. _layers[i].OutputShape]));
+            h = (h * 31) ^ _layers[i].KinkSignature(_outputViews[i]);
         return h;
     }
 
