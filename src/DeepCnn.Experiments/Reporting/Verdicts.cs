@@ -1,0 +1,75 @@
+using System.Globalization;
+using DeepCnn.Experiments.Catalog;
+using DeepCnn.Experiments.Running;
+
+namespace DeepCnn.Experiments.Reporting;
+
+/// <summary>How one run ended, judged from its final epoch.</summary>
+internal enum RunOutcome
+{
+    Learned,
+    AtChance,
+    InBetween,
+    Diverged,
+    NoEpochCompleted,
+}
+
+/// <summary>A verdict on one claim of the notebook, over every seed that ran it.</summary>
+internal sealed record ClaimVerdict(Experiment Experiment, string Verdict, int Matching, int Judged, string Detail);
+
+/// <summary>
+/// Decides each claim from the numbers, with thresholds stated in the report:
+/// "learns" = final val_accuracy &gt;= 0.90; "does not learn" = final val_accuracy &lt;= 0.20 and final
+/// training loss within 0.05 of ln 10 (the loss of a uniform guess over 10 classes).
+/// </summary>
+internal static class Verdicts
+{
+    public const double LearnsAccuracy = 0.90;
+    public const double ChanceAccuracy = 0.20;
+    public const double ChanceLossTolerance = 0.05;
+    public static readonly double ChanceLoss = Math.Log(10);
+
+    public static string Thresholds =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"\"learns\" = final val_accuracy >= {LearnsAccuracy:0.00}; \"does not learn\" = final val_accuracy <= {ChanceAccuracy:0.00} and final training loss within {ChanceLossTolerance:0.00} of ln 10 = {ChanceLoss:0.0000}; anything else is \"in between\".");
+
+    public static RunOutcome Classify(RunResult run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        if (run.Divergence is not null)
+            return RunOutcome.Diverged;
+        if (run.Final is not { } last || last.ValAccuracy is not double valAccuracy)
+            return RunOutcome.NoEpochCompleted;
+        if (valAccuracy >= LearnsAccuracy)
+            return RunOutcome.Learned;
+        if (valAccuracy <= ChanceAccuracy && Math.Abs(last.Loss - ChanceLoss) <= ChanceLossTolerance)
+            return RunOutcome.AtChance;
+        return RunOutcome.InBetween;
+    }
+
+    public static string Describe(RunOutcome outcome) => outcome switch
+    {
+        RunOutcome.Learned => "learned",
+        RunOutcome.AtChance => "did not learn (chance)",
+        RunOutcome.InBetween => "in between",
+        RunOutcome.Diverged => "diverged (NaN/Inf loss)",
+        _ => "no epoch completed",
+    };
+
+    public static ClaimVerdict Judge(Experiment experiment, IReadOnlyList<RunResult> runs)
+    {
+        ArgumentNullException.ThrowIfNull(experiment);
+        ArgumentNullException.ThrowIfNull(runs);
+        var judged = runs.Where(r => Classify(r) != RunOutcome.NoEpochCompleted).ToList();
+        var expected = experiment.NotebookSays == Outcome.Learns ? RunOutcome.Learned : RunOutcome.AtChance;
+        int matching = judged.Count(r => Classify(r) == expected);
+        string behaviour = experiment.NotebookSays == Outcome.Learns ? "learned" : "stayed at chance";
+        string verdict = judged.Count == 0 ? "Not judged (no epoch completed)"
+            : matching == judged.Count ? $"Confirmed: {behaviour} in {matching} of {judged.Count} seed(s)"
+            : matching == 0 ? $"Not reproduced: {behaviour} in 0 of {judged.Count} seed(s)"
+            : $"Partly: {behaviour} in {matching} of {judged.Count} seeds";
+        string detail = string.Join("; ", judged.Select(r => string.Create(CultureInfo.InvariantCulture,
+            $"seed {r.Seed}: {Describe(Classify(r))} (val_accuracy {r.Final!.ValAccuracy:0.0000}, accuracy {r.Final.Accuracy:0.0000}, loss {r.Final.Loss:0.0000})")));
+        return new ClaimVerdict(experiment, verdict, matching, judged.Count, detail);
+    }
+}

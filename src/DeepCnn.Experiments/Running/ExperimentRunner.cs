@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using DeepCnn.Experiments.Catalog;
+using DeepCnn.Experiments.Cli;
+using DeepCnn.Experiments.Reporting;
+using DeepCnn.IO;
+using DeepCnn.Mnist;
+using DeepCnn.Tensors;
+using DeepCnn.Training;
+
+namespace DeepCnn.Experiments.Running;
+
+/// <summary>
+/// Runs the chosen experiments as the notebook does (Adam defaults, categorical cross-entropy,
+/// batch 10, the last 20% held out for validation), prints Keras-like output, and writes the
+/// results folder after every run so an interrupted invocation still leaves a report.
+/// </summary>
+internal sealed class ExperimentRunner(RunOptions options, TextWriter output, TextWriter error)
+{
+    public RunSummary Run(CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        Directory.CreateDirectory(options.OutputDirectory);
+        var (train, test) = Datasets.Load(options.Dataset, options.DataDirectory, error);
+        var data = options.TrainOn == "test" ? test : train;
+        if (options.Subset is int subset)
+            data = data.Slice(0, Math.Min(subset, data.Count));
+        var x = Tensor.FromArray(data.ToFloat(), data.Count, 1, data.Rows, data.Cols);
+        var y = Tensor.FromArray(data.ToCategorical(), data.Count, 10);
+        output.WriteLine($"Training on the {data.Count:N0} {options.Dataset} {options.TrainOn} images" +
+            (options.TrainOn == "test" && options.Subset is null ? " (as the notebook does)" : "") +
+            $"; validation = the last {options.ValidationSplit * 100:0}%; batch size {options.BatchSize}; seed {options.Seed}" +
+            (options.Seeds > 1 ? $" (+{options.Seeds - 1} more)" : "") + $"; {options.Threads} thread(s).");
+
+        var report = new ReportWriter(options, test);
+        var runs = new List<RunResult>();
+        bool interrupted = false;
+        foreach (var experiment in options.Experiments)
+        {
+            for (int s = 0; s < options.Seeds && !interrupted; s++)
+            {
+                var result = RunOne(experiment, options.Seed + (ulong)s, x, y, cancellationToken);
+                runs.Add(result);
+                interrupted = result.Interrupted;
+                report.Write(new RunSummary(runs, interrupted, clock.Elapsed.TotalSeconds));
+            }
+            if (interrupted)
+                break;
+        }
+        var summary = new RunSummary(runs, interrupted, clock.Elapsed.TotalSeconds);
+        report.Write(summary);
+        output.WriteLine();
+        output.WriteLine($"Results written to {Path.GetFullPath(options.OutputDirectory)} (report.md, report.html, summary.json){(interrupted ? " — INTERRUPTED, partial results" : "")}.");
+        return summary;
+    }
+
+    private RunResult RunOne(Experiment experiment, ulong seed, Tensor x, Tensor y, CancellationToken cancellationToken)
+    {
+        var model = experiment.Build(seed);
+        model.Compile();
+        string experimentDir = Path.Combine(options.OutputDirectory, experiment.Slug);
+        string runDir = Path.Combine(experimentDir, $"seed-{seed}");
+        Directory.CreateDirectory(runDir);
+        string summaryText = model.Summary();
+        AtomicFile.WriteAllText(Path.Combine(experimentDir, "summary.txt"), summaryText);
+
+        output.WriteLine();
+        output.WriteLine($"=== Experiment {experiment.Label} — seed {seed} ===");
+        output.WriteLine($"Claim: \"{experiment.Claim}\"");
+        output.Write(summaryText);
+        int epochs = options.EpochsFor(experiment);
+        var timer = new StepTimer();
+        var csv = new HistoryCsv(Path.Combine(runDir, "history.csv"));
+        bool interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+        var callbacks = new ITrainingCallback[] { timer, csv, new KerasProgressBar(output, interactive) };
+        var clock = Stopwatch.StartNew();
+        History? history = null;
+        string? divergence = null;
+        try
+        {
+            history = model.Fit(x, y, epochs, options.BatchSize, options.ValidationSplit, shuffle: true, callbacks,
+                options.MaxSteps, cancellationToken);
+        }
+        catch (TrainingDivergedException e)
+        {
+            divergence = e.Message;
+            output.WriteLine();
+            output.WriteLine(e.Message);
+        }
+        var records = history?.Epochs ?? csv.Records;
+        return new RunResult(experiment, seed, model.Layers.Count, model.TotalParameters, model.TrainableParameters,
+            model.NonTrainableParameters, epochs, records, clock.Elapsed.TotalSeconds, timer.MillisecondsPerStep,
+            history?.Interrupted ?? cancellationToken.IsCancellationRequested, divergence);
+    }
+}
