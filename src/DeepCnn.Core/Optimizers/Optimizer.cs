@@ -5,8 +5,8 @@ namespace DeepCnn.Optimizers;
 /// <summary>Updates trainable parameters from their gradients.</summary>
 public abstract class Optimizer
 {
-    /// <summary>Steps taken so far (Keras's <c>iterations</c>).</summary>
-    public long Iterations { get; protected set; }
+    /// <summary>Steps taken so far (Keras's <c>iterations</c>); settable so that a saved training can resume.</summary>
+    public long Iterations { get; set; }
 
     /// <summary>Applies one update to every trainable parameter; non-trainable ones are left alone.</summary>
     public void Step(IEnumerable<Parameter> parameters)

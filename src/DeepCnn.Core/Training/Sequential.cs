@@ -17,7 +17,7 @@ namespace DeepCnn.Training;
 /// Reproducibility: <see cref="Seed"/> fixes the initial weights, the Dropout masks and the
 /// shuffling, so the same seed gives the same run.
 /// </remarks>
-public sealed class Sequential
+public sealed partial class Sequential
 {
     private readonly List<Layer> _layers = [];
     private Parameter[] _parameters = [];
