@@ -37,6 +37,9 @@ internal sealed class CommandLine
         _fetch.Add(_dataDir);
         _fetch.Add(_dataset);
         Root.Add(_fetch);
+        // The parser only parses; ExperimentsApp acts on the result. An action marks both commands as runnable on their own.
+        Root.SetAction(_ => ExperimentsApp.Success);
+        _fetch.SetAction(_ => ExperimentsApp.Success);
 
         _experiments.Validators.Add(r =>
         {
