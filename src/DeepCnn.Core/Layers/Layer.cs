@@ -86,6 +86,25 @@ public abstract class Layer
         return p;
     }
 
+    /// <summary>Registers an inner layer's parameter under a qualified name, sharing its value and gradient (containers use this).</summary>
+    protected void ExposeParameter(string qualifiedName, Parameter inner)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        _parameters.Add(new Parameter(qualifiedName, inner.Value, inner.Grad, inner.Trainable));
+    }
+
+    /// <summary>Layers nested inside this one (a residual block's branch); empty for ordinary layers.</summary>
+    public virtual IReadOnlyList<Layer> Sublayers => [];
+
+    /// <summary>This layer and, recursively, every layer nested in it.</summary>
+    public IEnumerable<Layer> SelfAndDescendants()
+    {
+        yield return this;
+        foreach (var inner in Sublayers)
+            foreach (var l in inner.SelfAndDescendants())
+                yield return l;
+    }
+
     /// <summary>y = f(x). x [N, ...InputShape], y [N, ...OutputShape].</summary>
     public abstract void Forward(Tensor x, Tensor y, bool training);
 

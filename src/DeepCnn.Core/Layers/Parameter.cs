@@ -17,6 +17,14 @@ public sealed class Parameter
         Grad = new Tensor(value.Shape.ToArray());
     }
 
+    internal Parameter(string name, Tensor value, Tensor grad, bool trainable)
+    {
+        Name = name;
+        Value = value;
+        Grad = grad;
+        Trainable = trainable;
+    }
+
     /// <summary>The parameter's name within its layer, e.g. <c>kernel</c>, <c>bias</c>, <c>gamma</c>.</summary>
     public string Name { get; }
 

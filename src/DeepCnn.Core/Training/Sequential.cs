@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using DeepCnn.Layers;
+using DeepCnn.Diagnostics;
 using DeepCnn.Losses;
 using DeepCnn.Optimizers;
 using DeepCnn.Tensors;
@@ -26,6 +27,7 @@ public sealed partial class Sequential
     private float[] _xBatch = [], _yBatch = [];
     private int[] _order = [];
     private Rng? _shuffleRng;
+    private long _trainSteps;
 
     // Views over the buffers for the current batch size, remade only when the batch size changes,
     // so that a steady training loop creates no objects per step.
@@ -215,7 +217,7 @@ public sealed partial class Sequential
     /// Backpropagates from the last forward: adds every parameter gradient and, if
     /// <paramref name="inputGradient"/> is given, writes dL/dx into it.
     /// </summary>
-    private void Backward(Tensor x, Tensor outputGradient, bool fromLogits, Tensor? inputGradient)
+    private void Backward(Tensor x, Tensor outputGradient, bool fromLogits, Tensor? inputGradient, IGradientObserver? observer)
     {
         var dy = outputGradient;
         for (int i = _layers.Count - 1; i >= 0; i--)
@@ -228,10 +230,36 @@ public sealed partial class Sequential
                 ((ActivatedLayer)layer).BackwardFromLogits(input, dy, dx);
             else
                 layer.Backward(input, output, dy, dx);
+            // The ping-pong buffers are overwritten two layers later: an observer reads them now.
+            observer?.OnLayerBackward(_trainSteps, i, dy, dx);
             if (dx is null)
                 break;
             dy = dx;
         }
+    }
+
+    /// <summary>
+    /// Watches training steps (e.g. a <see cref="Diagnostics.GradientFlowRecorder"/>); null (the
+    /// default) means no observation at all, so training is exactly as without the feature.
+    /// </summary>
+    public IGradientObserver? Observer { get; set; }
+
+    /// <summary>Training steps taken by <see cref="TrainStep"/> (and so by <see cref="Fit"/>); settable so that a saved training can resume.</summary>
+    public long TrainSteps
+    {
+        get => _trainSteps;
+        set => _trainSteps = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), $"Step counts are not negative, got {value}.");
+    }
+
+    /// <summary>The generator that shuffles the training data in <see cref="Fit"/> (its state is part of a resumable checkpoint).</summary>
+    internal Rng ShuffleRandom => _shuffleRng ?? throw new InvalidOperationException($"Model '{Name}' is not built.");
+
+    /// <summary>The output of layer <paramref name="index"/> from the last forward pass (a view of a reused buffer).</summary>
+    public Tensor LayerOutput(int index)
+    {
+        if (_outputViews.Length != _layers.Count)
+            throw new InvalidOperationException($"Model '{Name}' has not run a forward pass yet.");
+        return _outputViews[index];
     }
 
     /// <summary>Sets every parameter gradient to zero.</summary>
@@ -246,7 +274,11 @@ public sealed partial class Sequential
     /// first) and, if given, dL/dx in <paramref name="inputGradient"/>. Does not update the weights.
     /// Returns the mean loss and the number of correct predictions.
     /// </summary>
-    public (double Loss, int Correct) ComputeGradients(Tensor x, Tensor y, Tensor? inputGradient = null)
+    public (double Loss, int Correct) ComputeGradients(Tensor x, Tensor y, Tensor? inputGradient = null) =>
+        ComputeGradients(x, y, inputGradient, observer: null);
+
+    /// <summary>As <see cref="ComputeGradients(Tensor, Tensor, Tensor?)"/>, reporting every layer's gradients to <paramref name="observer"/>.</summary>
+    public (double Loss, int Correct) ComputeGradients(Tensor x, Tensor y, Tensor? inputGradient, IGradientObserver? observer)
     {
         ArgumentNullException.ThrowIfNull(y);
         var output = Forward(x, training: true);
@@ -256,7 +288,8 @@ public sealed partial class Sequential
         ZeroGradients();
         if (inputGradient is not null)
             Tensor.RequireSameShape(x, inputGradient, "input gradient");
-        Backward(x, grad, fromLogits, inputGradient);
+        Backward(x, grad, fromLogits, inputGradient, observer);
+        observer?.AfterBackward(_trainSteps, this);
         return (loss, correct);
     }
 
@@ -271,8 +304,11 @@ public sealed partial class Sequential
     public (double Loss, int Correct) TrainStep(Tensor x, Tensor y)
     {
         var optimizer = Optimizer ?? throw new InvalidOperationException($"Model '{Name}' is not compiled: call Compile() first.");
-        var result = ComputeGradients(x, y);
-        optimizer.Step(Parameters);
+        var observer = Observer is { } o && o.ShouldRecord(_trainSteps) ? o : null;
+        var result = ComputeGradients(x, y, null, observer);
+        optimizer.Step(_parameters);
+        observer?.AfterUpdate(_trainSteps, this);
+        _trainSteps++;
         return result;
     }
 
@@ -426,16 +462,19 @@ public sealed partial class Sequential
 
     /// <summary>Saves the random state of every stochastic layer (Dropout).</summary>
     public IReadOnlyList<(ulong, ulong, ulong, ulong)> SaveRandomState() =>
-        _layers.OfType<IStochasticLayer>().Select(l => l.Random.State).ToList();
+        StochasticLayers().Select(l => l.Random.State).ToList();
 
     /// <summary>Restores what <see cref="SaveRandomState"/> returned, so the next forward draws the same masks.</summary>
     public void RestoreRandomState(IReadOnlyList<(ulong, ulong, ulong, ulong)> state)
     {
         ArgumentNullException.ThrowIfNull(state);
         int i = 0;
-        foreach (var layer in _layers.OfType<IStochasticLayer>())
+        foreach (var layer in StochasticLayers())
             layer.Random.State = state[i++];
     }
+
+    private IEnumerable<IStochasticLayer> StochasticLayers() =>
+        _layers.SelectMany(l => l.SelfAndDescendants()).OfType<IStochasticLayer>();
 
     /// <summary>A combined fingerprint of the discrete choices (ReLU, MaxPool) of the last forward.</summary>
     internal ulong KinkSignature(int batch)

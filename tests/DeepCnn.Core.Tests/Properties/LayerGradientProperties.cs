@@ -120,12 +120,32 @@ public class LayerGradientProperties
         AssertPasses(GradientCheck.CheckLoss(new Losses.CategoricalCrossentropy(), p, targets, new GradientCheckOptions(Step: 1e-3)), $"{c}");
     }
 
-    internal static void AssertPasses(GradientCheckResult result, string context)
+    internal static void AssertPasses(GradientCheckResult result, string context, double minCheckedFraction = 0.5)
     {
         Assert.True(result.Passed, $"{context}: {result}");
         // The kink zone may skip points, never most of them: a check that skips everything proves nothing.
-        Assert.True(result.SkippedAtKinks <= result.Checked, $"{context}: too many points skipped at kinks: {result}");
+        Assert.True(result.Checked >= minCheckedFraction * (result.Checked + result.SkippedAtKinks), $"{context}: too many points skipped at kinks: {result}");
     }
+
+    /// <summary>
+    /// For networks with BatchNorm inside: a perturbed input moves every output of its channel by
+    /// about h/m, far below float32's resolution of those outputs, so the central difference carries
+    /// rounding noise of up to about 1% (measured: it grows as h shrinks, so it is not truncation
+    /// error). Such composites are held to 1.5e-2 at h = 1e-2; every layer on its own, BatchNorm
+    /// included, is held to the default 2e-3. BatchNorm also couples every sample, so a step moves
+    /// every ReLU after it a little and more points sit near some kink: at least a quarter of them
+    /// must still be checked (without retrying at a smaller step, which would only add noise).
+    /// </summary>
+    internal static readonly GradientCheckOptions Composite = new(Step: 1e-2, Threshold: 1.5e-2, ShrinkAtKinks: false);
+
+    internal const double CompositeMinChecked = 0.25;
+
+    /// <summary>
+    /// For whole models the objective is the loss itself (about 1, not a sum over every output), so
+    /// rounding noise is small and a small step keeps points away from the many kinks that
+    /// BatchNorm's coupling puts near every point; rounding at that step allows 5e-3.
+    /// </summary>
+    internal static readonly GradientCheckOptions ModelLevel = new(Step: 3e-3, Threshold: 5e-3, ShrinkAtKinks: false);
 
     internal static void Randomize(Tensor t, Rng rng, float lo, float hi)
     {
