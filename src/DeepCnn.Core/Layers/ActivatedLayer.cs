@@ -12,8 +12,8 @@ namespace DeepCnn.Layers;
 /// </summary>
 public abstract class ActivatedLayer : Layer
 {
-    private float[] _dz = [];
-    private float[] _logits = [];
+    private readonly ScratchTensor _dz = new();
+    private readonly ScratchTensor _logits = new();
 
     /// <summary>Creates the layer with its fused activation.</summary>
     protected ActivatedLayer(Activation activation) => Activation = activation;
@@ -22,13 +22,34 @@ public abstract class ActivatedLayer : Layer
     public Activation Activation { get; }
 
     /// <summary>The logits z of the last forward when the activation is softmax.</summary>
-    internal Tensor Logits(int batch) => Workspace.View(_logits, [batch, .. OutputShape]);
+    internal Tensor Logits(int batch) => _logits.Current(batch);
 
     /// <summary>z = W x + b into z (same shape as y).</summary>
     protected abstract void ForwardLinear(Tensor x, Tensor z);
 
     /// <summary>Given dz: adds the parameter gradients and writes dx (when not null).</summary>
     protected abstract void BackwardLinear(Tensor x, Tensor dz, Tensor? dx);
+
+    /// <summary>
+    /// y = max(W x + b, 0). The default runs <see cref="ForwardLinear"/> and then the ReLU; a layer
+    /// whose kernel can apply it in its epilogue (Conv2D) overrides this to save a pass over y.
+    /// </summary>
+    protected virtual void ForwardLinearRelu(Tensor x, Tensor y)
+    {
+        ForwardLinear(x, y);
+        TensorPrimitives.Max(y.Span, 0f, y.Span);
+    }
+
+    /// <summary>
+    /// Backward through y = max(z, 0): dz = dy where y &gt; 0, then <see cref="BackwardLinear"/>. A layer
+    /// that applies the mask while laying dz out for its kernels (Conv2D) overrides this.
+    /// </summary>
+    protected virtual void BackwardLinearRelu(Tensor x, Tensor y, Tensor dy, Tensor? dx)
+    {
+        var dz = _dz.Get(y.Dim(0), OutputShape);
+        Elementwise.ReluMask(y.Span, dy.Span, dz.Span);
+        BackwardLinear(x, dz, dx);
+    }
 
     /// <inheritdoc/>
     public sealed override void Forward(Tensor x, Tensor y, bool training)
@@ -41,8 +62,7 @@ public abstract class ActivatedLayer : Layer
                 ForwardLinear(x, y);
                 break;
             case Activation.ReLU:
-                ForwardLinear(x, y);
-                TensorPrimitives.Max(y.Span, 0f, y.Span);
+                ForwardLinearRelu(x, y);
                 break;
             case Activation.Softmax:
                 var z = LogitsBuffer(batch);
@@ -56,7 +76,8 @@ public abstract class ActivatedLayer : Layer
     public sealed override void Backward(Tensor x, Tensor y, Tensor dy, Tensor? dx)
     {
         RequireShapes(x, y);
-        Tensor.RequireSameShape(y, dy, $"{Name} backward");
+        if (!y.HasShape(dy.Shape)) // formats the message only on failure: the steady state allocates nothing
+            Tensor.RequireSameShape(y, dy, $"{Name} backward");
         int batch = x.Dim(0);
         switch (Activation)
         {
@@ -64,12 +85,10 @@ public abstract class ActivatedLayer : Layer
                 BackwardLinear(x, dy, dx);
                 break;
             case Activation.ReLU:
-                var dz = Workspace.Rent(ref _dz, y.Shape);
-                ReluMask(y.Span, dy.Span, dz.Span);
-                BackwardLinear(x, dz, dx);
+                BackwardLinearRelu(x, y, dy, dx);
                 break;
             case Activation.Softmax:
-                var dzs = Workspace.Rent(ref _dz, y.Shape);
+                var dzs = _dz.Get(batch, OutputShape);
                 Softmax.Backward(y.Span, dy.Span, dzs.Span, batch, ChannelCount, SpatialSize);
                 BackwardLinear(x, dzs, dx);
                 break;
@@ -88,12 +107,5 @@ public abstract class ActivatedLayer : Layer
     /// <summary>Elements per channel of one sample (1 for a vector).</summary>
     private int SpatialSize => SampleSize(OutputShape) / OutputShape[0];
 
-    private Tensor LogitsBuffer(int batch) => Workspace.Rent(ref _logits, [batch, .. OutputShape]);
-
-    /// <summary>dz = dy where y > 0, else 0 (y = relu(z) > 0 exactly when z > 0).</summary>
-    internal static void ReluMask(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dz)
-    {
-        for (int i = 0; i < y.Length; i++)
-            dz[i] = y[i] > 0f ? dy[i] : 0f;
-    }
+    private Tensor LogitsBuffer(int batch) => _logits.Get(batch, OutputShape);
 }

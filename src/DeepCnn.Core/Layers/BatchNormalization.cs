@@ -94,7 +94,7 @@ public sealed class BatchNormalization : Layer
         var ys = y.Span;
         var gamma = Gamma.Value.Span;
         var beta = Beta.Value.Span;
-        var invStd = Workspace.Rent(ref _invStd, [channels]).Span;
+        var invStd = ScratchTensor.Grow(ref _invStd, channels);
         if (!training)
         {
             var mm = MovingMean.Value.Span;
@@ -114,7 +114,7 @@ public sealed class BatchNormalization : Layer
             return;
         }
 
-        var xhat = Workspace.Rent(ref _xhat, x.Shape).Span;
+        var xhat = ScratchTensor.Grow(ref _xhat, x.Length);
         int m = batch * spatial;
         // The fused image kernel feeds the unbiased variance to the moving average; vectors do not.
         double bessel = InputShape.Length == 3 && m > 1 ? m / (m - 1.0) : 1.0;

@@ -1,33 +1,29 @@
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using DeepCnn.Initializers;
 using DeepCnn.Kernels;
+using DeepCnn.Parallel;
 using DeepCnn.Tensors;
 
 namespace DeepCnn.Layers;
-
-/// <summary>Which implementation a <see cref="Conv2D"/> runs.</summary>
-public enum ConvAlgorithm
-{
-    /// <summary>im2col followed by a GEMM (the general path).</summary>
-    Im2Col,
-
-    /// <summary>The nested-loop reference: slow, obviously correct.</summary>
-    Reference,
-}
 
 /// <summary>
 /// 2-D convolution (cross-correlation, as Keras's Conv2D), with optional fused activation.
 /// Kernel [Cout, Cin, kh, kw], bias [Cout]; input [N, Cin, H, W], output [N, Cout, Hout, Wout].
 /// </summary>
 /// <remarks>
-/// Forward per image: col = im2col(x) [Cin*kh*kw, Hout*Wout]; z = W [Cout, Cin*kh*kw] * col + b.
-/// Backward per image: dW += dz * col^T; db += row sums of dz; dcol = W^T * dz; dx = col2im(dcol).
+/// Forward per image: z = W [Cout, Cin*kh*kw] * im2col(x) + b, the im2col matrix explicit
+/// (<see cref="ConvAlgorithm.Im2Col"/>) or implicit (<see cref="ConvAlgorithm.Direct"/>), with bias
+/// and ReLU applied in the GEMM epilogue. Backward per image: dW += dz * col^T; db += row sums of
+/// dz; dx = col2im(W^T * dz), with the ReLU mask applied while dz is laid out. Batch items run in
+/// parallel (<see cref="Compute"/>); each writes its own partial weight gradient, and the partials
+/// are added in item order, so the result does not depend on the thread count.
 /// </remarks>
 public sealed class Conv2D : ActivatedLayer
 {
-    private float[] _col = [];
-    private float[] _dcol = [];
+    private readonly Conv2DForwardWork _forward = new();
+    private readonly Conv2DBackwardWork _backward = new();
     private ConvGeometry _geometry;
+    private ConvolutionPlan? _plan;
 
     /// <summary>Creates a Conv2D as Keras's <c>Conv2D(filters, kernel_size, strides, padding, activation, input_shape)</c>.</summary>
     /// <param name="filters">Output channels.</param>
@@ -81,8 +77,16 @@ public sealed class Conv2D : ActivatedLayer
     /// <summary>How the kernel is initialized.</summary>
     public Initializer KernelInitializer { get; }
 
-    /// <summary>The implementation used; <see cref="ConvAlgorithm.Im2Col"/> unless changed (tests compare both).</summary>
-    public ConvAlgorithm Algorithm { get; set; } = ConvAlgorithm.Im2Col;
+    /// <summary>The implementation used; <see cref="ConvAlgorithm.Auto"/> unless changed (tests and benchmarks compare them).</summary>
+    public ConvAlgorithm Algorithm { get; set; } = ConvAlgorithm.Auto;
+
+    /// <summary>The implementation <see cref="Algorithm"/> resolves to for this layer's shape.</summary>
+    public ConvAlgorithm EffectiveAlgorithm => Algorithm switch
+    {
+        ConvAlgorithm.Auto or ConvAlgorithm.Direct when _geometry.Stride == 1 => ConvAlgorithm.Direct,
+        ConvAlgorithm.Reference => ConvAlgorithm.Reference,
+        _ => ConvAlgorithm.Im2Col,
+    };
 
     /// <summary>The kernel [Cout, Cin, kh, kw].</summary>
     public Parameter Kernel { get; private set; } = null!;
@@ -124,57 +128,98 @@ public sealed class Conv2D : ActivatedLayer
     }
 
     /// <inheritdoc/>
-    protected override void ForwardLinear(Tensor x, Tensor z)
+    protected override void ForwardLinear(Tensor x, Tensor z) => RunForward(x, z, relu: false);
+
+    /// <inheritdoc/>
+    protected override void ForwardLinearRelu(Tensor x, Tensor y)
     {
-        var g = _geometry;
-        int batch = x.Dim(0);
-        var bias = Bias is null ? ReadOnlySpan<float>.Empty : Bias.Value.Span;
-        if (Algorithm == ConvAlgorithm.Reference)
-        {
-            Conv2DReference.Forward(x.Span, Kernel.Value.Span, bias, z.Span, batch, g);
-            return;
-        }
-        var col = Workspace.Rent(ref _col, [g.PatchSize, g.OutPlane]).Span;
-        for (int n = 0; n < batch; n++)
-        {
-            var zn = z.Sample(n);
-            Im2Col.Pack(x.Sample(n), col, g);
-            Gemm.Multiply(Kernel.Value.Span, col, zn, g.OutChannels, g.PatchSize, g.OutPlane, accumulate: false);
-            for (int o = 0; o < bias.Length; o++)
-            {
-                var row = zn.Slice(o * g.OutPlane, g.OutPlane);
-                TensorPrimitives.Add(row, bias[o], row);
-            }
-        }
+        if (EffectiveAlgorithm == ConvAlgorithm.Reference)
+            base.ForwardLinearRelu(x, y);
+        else
+            RunForward(x, y, relu: true);
     }
 
     /// <inheritdoc/>
-    protected override void BackwardLinear(Tensor x, Tensor dz, Tensor? dx)
+    protected override void BackwardLinear(Tensor x, Tensor dz, Tensor? dx) => RunBackward(x, null, dz, dx);
+
+    /// <inheritdoc/>
+    protected override void BackwardLinearRelu(Tensor x, Tensor y, Tensor dy, Tensor? dx)
+    {
+        if (EffectiveAlgorithm == ConvAlgorithm.Reference)
+            base.BackwardLinearRelu(x, y, dy, dx);
+        else
+            RunBackward(x, y, dy, dx);
+    }
+
+    private void RunForward(Tensor x, Tensor y, bool relu)
     {
         var g = _geometry;
         int batch = x.Dim(0);
-        var dbias = Bias is null ? Span<float>.Empty : Bias.Grad.Span;
-        if (Algorithm == ConvAlgorithm.Reference)
+        if (EffectiveAlgorithm == ConvAlgorithm.Reference)
         {
-            Conv2DReference.BackwardWeights(x.Span, dz.Span, Kernel.Grad.Span, dbias, batch, g);
-            if (dx is not null)
-                Conv2DReference.BackwardInput(dz.Span, Kernel.Value.Span, dx.Span, batch, g);
+            var bias = Bias is null ? ReadOnlySpan<float>.Empty : Bias.Value.Span;
+            Conv2DReference.Forward(x.Span, Kernel.Value.Span, bias, y.Span, batch, g);
             return;
         }
-        var col = Workspace.Rent(ref _col, [g.PatchSize, g.OutPlane]).Span;
-        var dcol = dx is null ? default : Workspace.Rent(ref _dcol, [g.PatchSize, g.OutPlane]).Span;
-        for (int n = 0; n < batch; n++)
+        var work = _forward;
+        work.Plan = Plan();
+        (work.X, work.Y, work.Weights, work.Bias, work.Relu) = (x, y, Kernel.Value, Bias?.Value, relu);
+        try
         {
-            var dzn = dz.Sample(n);
-            Im2Col.Pack(x.Sample(n), col, g);
-            Gemm.MultiplyTransposedB(dzn, col, Kernel.Grad.Span, g.OutChannels, g.OutPlane, g.PatchSize, accumulate: true);
-            for (int o = 0; o < dbias.Length; o++)
-                dbias[o] += TensorPrimitives.Sum(dzn.Slice(o * g.OutPlane, g.OutPlane));
-            if (dx is not null)
-            {
-                Gemm.MultiplyTransposedA(Kernel.Value.Span, dzn, dcol, g.PatchSize, g.OutChannels, g.OutPlane, accumulate: false);
-                Im2Col.Unpack(dcol, dx.Sample(n), g);
-            }
+            Compute.For(work, batch);
         }
+        finally
+        {
+            work.Clear();
+        }
+    }
+
+    // reluOutput: y of a fused ReLU, whose mask turns dy into dz; null when dy already is dz.
+    private void RunBackward(Tensor x, Tensor? reluOutput, Tensor dy, Tensor? dx)
+    {
+        var g = _geometry;
+        int batch = x.Dim(0);
+        if (EffectiveAlgorithm == ConvAlgorithm.Reference)
+        {
+            var dbias = Bias is null ? Span<float>.Empty : Bias.Grad.Span;
+            Conv2DReference.BackwardWeights(x.Span, dy.Span, Kernel.Grad.Span, dbias, batch, g);
+            if (dx is not null)
+                Conv2DReference.BackwardInput(dy.Span, Kernel.Value.Span, dx.Span, batch, g);
+            return;
+        }
+        var plan = Plan();
+        plan.PrepareBackward(Kernel.Value.Span);
+        var work = _backward;
+        int wSize = Kernel.Value.Length;
+        ScratchTensor.Grow(ref work.WeightPartials, batch * wSize);
+        ScratchTensor.Grow(ref work.BiasPartials, batch * g.OutChannels);
+        (work.Plan, work.X, work.Dy, work.ReluOutput, work.Dx, work.HasBias) = (plan, x, dy, reluOutput, dx, Bias is not null);
+        try
+        {
+            Compute.For(work, batch);
+        }
+        finally
+        {
+            work.Clear();
+        }
+        // The fixed-order reduction that makes the gradient independent of the thread count.
+        var dw = Kernel.Grad.Span;
+        for (int n = 0; n < batch; n++)
+            TensorPrimitives.Add(dw, work.WeightPartials.AsSpan(n * wSize, wSize), dw);
+        if (Bias is not null)
+        {
+            var db = Bias.Grad.Span;
+            for (int n = 0; n < batch; n++)
+                TensorPrimitives.Add(db, work.BiasPartials.AsSpan(n * g.OutChannels, g.OutChannels), db);
+        }
+    }
+
+    private ConvolutionPlan Plan()
+    {
+        var algorithm = EffectiveAlgorithm;
+        bool fits = algorithm == ConvAlgorithm.Direct ? _plan is DirectConvolution : _plan is Im2ColConvolution;
+        if (!fits)
+            _plan = algorithm == ConvAlgorithm.Direct ? new DirectConvolution(_geometry) : new Im2ColConvolution(_geometry);
+        return _plan!;
     }
 }

@@ -78,8 +78,14 @@ public sealed class Dense : ActivatedLayer
         int batch = x.Dim(0);
         Gemm.Multiply(x.Span, Kernel.Value.Span, z.Span, batch, InFeatures, Units, accumulate: false);
         if (Bias is not null)
+        {
+            var zs = z.Span;
             for (int n = 0; n < batch; n++)
-                TensorPrimitives.Add(z.Sample(n), Bias.Value.Span, z.Sample(n));
+            {
+                var row = zs.Slice(n * Units, Units);
+                TensorPrimitives.Add(row, Bias.Value.Span, row);
+            }
+        }
     }
 
     /// <inheritdoc/>
@@ -88,8 +94,11 @@ public sealed class Dense : ActivatedLayer
         int batch = x.Dim(0);
         Gemm.MultiplyTransposedA(x.Span, dz.Span, Kernel.Grad.Span, InFeatures, batch, Units, accumulate: true);
         if (Bias is not null)
+        {
+            var db = Bias.Grad.Span;
             for (int n = 0; n < batch; n++)
-                TensorPrimitives.Add(Bias.Grad.Span, dz.Sample(n), Bias.Grad.Span);
+                TensorPrimitives.Add(db, dz.Span.Slice(n * Units, Units), db);
+        }
         if (dx is not null)
             Gemm.MultiplyTransposedB(dz.Span, Kernel.Value.Span, dx.Span, batch, Units, InFeatures, accumulate: false);
     }

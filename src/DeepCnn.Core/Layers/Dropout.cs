@@ -52,7 +52,7 @@ public sealed class Dropout : Layer, IStochasticLayer
             x.Span.CopyTo(y.Span);
             return;
         }
-        var mask = Workspace.Rent(ref _mask, x.Shape).Span;
+        var mask = ScratchTensor.Grow(ref _mask, x.Length);
         float keep = (float)(1.0 - Rate);
         float scale = 1f / keep;
         var xs = x.Span;

@@ -31,7 +31,7 @@ public sealed class ReLU : Layer
     {
         RequireShapes(x, y);
         if (dx is not null)
-            ActivatedLayer.ReluMask(y.Span, dy.Span, dx.Span);
+            Elementwise.ReluMask(y.Span, dy.Span, dx.Span);
     }
 
     /// <inheritdoc/>

@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
 using DeepCnn.Layers;
 
 namespace DeepCnn.Optimizers;
@@ -58,9 +60,40 @@ public sealed class Adam : Optimizer
         double t = Iterations;
         float lrT = (float)(LearningRate * Math.Sqrt(1 - Math.Pow(Beta2, t)) / (1 - Math.Pow(Beta1, t)));
         float oneMinusB1 = (float)(1 - Beta1), oneMinusB2 = (float)(1 - Beta2), eps = (float)Epsilon;
-        var w = parameter.Value.Span;
-        var g = parameter.Grad.Span;
-        for (int i = 0; i < w.Length; i++)
+        Apply(parameter.Value.Span, parameter.Grad.Span, m, v, lrT, oneMinusB1, oneMinusB2, eps);
+    }
+
+    /// <summary>
+    /// The element-wise update, vectorized. Every lane performs exactly the scalar sequence of
+    /// float32 operations (no fused multiply-add; sqrt and division are correctly rounded in both),
+    /// so the result is bit-identical to the scalar loop, which handles the tail.
+    /// </summary>
+    private static void Apply(Span<float> w, ReadOnlySpan<float> g, Span<float> m, Span<float> v,
+        float lrT, float oneMinusB1, float oneMinusB2, float eps)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var wv = MemoryMarshal.Cast<float, Vector<float>>(w);
+            var gv = MemoryMarshal.Cast<float, Vector<float>>(g);
+            var mv = MemoryMarshal.Cast<float, Vector<float>>(m);
+            var vv = MemoryMarshal.Cast<float, Vector<float>>(v);
+            var b1 = new Vector<float>(oneMinusB1);
+            var b2 = new Vector<float>(oneMinusB2);
+            var lr = new Vector<float>(lrT);
+            var e = new Vector<float>(eps);
+            for (int k = 0; k < wv.Length; k++)
+            {
+                var gk = gv[k];
+                var mk = mv[k] + ((gk - mv[k]) * b1);
+                var vk = vv[k] + (((gk * gk) - vv[k]) * b2);
+                mv[k] = mk;
+                vv[k] = vk;
+                wv[k] -= lr * mk / (Vector.SquareRoot(vk) + e);
+            }
+            i = wv.Length * Vector<float>.Count;
+        }
+        for (; i < w.Length; i++)
         {
             m[i] += (g[i] - m[i]) * oneMinusB1;
             v[i] += ((g[i] * g[i]) - v[i]) * oneMinusB2;

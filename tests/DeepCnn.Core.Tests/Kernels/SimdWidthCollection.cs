@@ -1,0 +1,33 @@
+using Xunit;
+
+namespace DeepCnn.Core.Tests.KernelTests;
+
+/// <summary>
+/// Tests that force <c>SimdWidth.Override</c> or compare runs bit for bit share this collection, so
+/// xunit never runs them concurrently (the override is process-wide and changes float rounding).
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class SimdWidthCollection
+{
+    public const string Name = "SIMD width";
+}
+
+/// <summary>Runs an action with the kernels forced to a register width, restoring detection afterwards.</summary>
+internal static class ForcedWidth
+{
+    /// <summary>The widths every fallback path is tested at: 512, 256, 128 bits and scalar.</summary>
+    public static readonly int[] All = [16, 8, 4, 1];
+
+    public static void Run(int width, Action action)
+    {
+        DeepCnn.Kernels.Simd.SimdWidth.Override = width;
+        try
+        {
+            action();
+        }
+        finally
+        {
+            DeepCnn.Kernels.Simd.SimdWidth.Override = null;
+        }
+    }
+}
