@@ -36,6 +36,8 @@ internal static class ExperimentsApp
                 output.WriteLine($"{options.Dataset}: {train.Count:N0} training and {test.Count:N0} test images of {train.Rows}x{train.Cols}, verified and ready.");
                 return Success;
             }
+            if (options.DiagnoseOnly)
+                return Diagnoser.Run(options, output, error);
             var summary = new ExperimentRunner(options, output, error).Run(cancellationToken);
             return summary.Interrupted ? Interrupted : Success;
         }

@@ -20,7 +20,9 @@ public class CommandLineTests
     [InlineData("--seeds", "0")]
     [InlineData("--dataset", "cifar")]
     [InlineData("--train-on", "validation")]
-    [InlineData("V")]
+    [InlineData("9")]
+    [InlineData("--residual-init", "zero")]
+    [InlineData("--diagnostics-every", "0")]
     [InlineData("--no-such-flag")]
     public void A_bad_value_gives_a_one_line_error_the_usage_and_exit_code_2(params string[] args)
     {
@@ -40,8 +42,15 @@ public class CommandLineTests
         var (b, _, _) = cli.Parse(["1", "4"]);
         Assert.Equal(a!.Experiments.Select(e => e.Id), b!.Experiments.Select(e => e.Id));
         Assert.Equal([1, 4], a.Experiments.Select(e => e.Id));
-        var (all, _, _) = cli.Parse([]);
+        var (none, _, _) = cli.Parse([]);
+        Assert.Equal([1, 2, 3, 4], none!.Experiments.Select(e => e.Id));
+        var (all, _, _) = cli.Parse(["all"]);
         Assert.Equal([1, 2, 3, 4], all!.Experiments.Select(e => e.Id));
+        var (extended, _, _) = cli.Parse(["extended"]);
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8], extended!.Experiments.Select(e => e.Id));
+        var (diag, _, _) = cli.Parse(["--diagnostics-every", "5", "1"]);
+        Assert.True(diag!.Diagnostics);
+        Assert.Equal(5, diag.DiagnosticsEvery);
     }
 
     [Fact]

@@ -17,10 +17,13 @@ public class ExperimentRunTests
     [InlineData(2, 156_906L, 0L, 807)]
     [InlineData(3, 43_242L, 0L, 39)]
     [InlineData(4, 43_546L, 152L, 71)]
+    [InlineData(5, 43_242L, 0L, 39)]
+    [InlineData(6, 43_546L, 152L, 55)]
+    [InlineData(8, 169_870L, 6_408L, 410)]
     public void Each_experiment_builds_the_exact_model_and_trains_a_few_steps(int id, long total, long nonTrainable, int layers)
     {
         var experiment = ExperimentCatalog.All.Single(e => e.Id == id);
-        var model = experiment.Build(7);
+        var model = experiment.Build(7, new ModelSettings());
         Assert.Equal(total, model.TotalParameters);
         Assert.Equal(nonTrainable, model.NonTrainableParameters);
         Assert.Equal(layers, model.Layers.Count);
@@ -35,6 +38,32 @@ public class ExperimentRunTests
         Assert.Equal(id, r.GetProperty("id").GetInt32());
         Assert.Equal(total, r.GetProperty("params").GetProperty("total").GetInt64());
         Assert.Equal(1, r.GetProperty("epochs_completed").GetInt32());
+    }
+
+    [Fact]
+    public void The_exploding_model_stops_with_the_divergence_error_and_its_diagnostics_show_the_blow_up()
+    {
+        var model = ExperimentCatalog.All.Single(e => e.Id == 7).Build(7, new ModelSettings());
+        Assert.Equal(53_306L, model.TotalParameters);
+        Assert.Equal(107, model.Layers.Count);
+
+        using var dir = new TempDirectory();
+        var run = AppRun.Invoke("7", "--subset", "50", "--epochs", "1", "--max-steps", "2", "--diagnostics-every", "1", "--out", dir.Path);
+        Assert.True(run.ExitCode == 0, run.Error + run.Output);
+        Assert.Contains("Training diverged: the loss became", run.Output, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Path, "summary.json")));
+        var r = json.RootElement.GetProperty("runs")[0];
+        Assert.Equal(0, r.GetProperty("epochs_completed").GetInt32());
+        Assert.Contains("diverged", r.GetProperty("diverged").GetString(), StringComparison.Ordinal);
+        Assert.Equal("diverged (NaN/Inf loss)", r.GetProperty("outcome").GetString());
+        Assert.StartsWith("Confirmed", json.RootElement.GetProperty("verdicts")[0].GetProperty("verdict").GetString(), StringComparison.Ordinal);
+
+        // Step 0 was recorded before the loss turned out NaN: activations grow layer by layer until they overflow.
+        var rows = File.ReadAllLines(Path.Combine(dir.Path, "7-exploding", "seed-42", "diagnostics.csv")).Skip(1)
+            .Select(l => l.Split(',')).Where(c => c[0] == "0" && c[3] == "output_std").ToDictionary(c => int.Parse(c[1], CultureInfo.InvariantCulture), c => double.Parse(c[4], CultureInfo.InvariantCulture));
+        Assert.True(rows[10] > 100 * rows[1], $"std at layer 10: {rows[10]}, at layer 1: {rows[1]}");
+        Assert.True(rows.Values.Any(v => !double.IsFinite(v) || v > 1e30), "no overflow recorded");
+        Assert.True(File.Exists(Path.Combine(dir.Path, "7-exploding", "seed-42", "gradient-heatmap.svg")));
     }
 
     [Fact]
@@ -71,6 +100,8 @@ public class ExperimentRunTests
 
         string md = File.ReadAllText(Path.Combine(dir.Path, "report.md"));
         Assert.Contains("A model with 4 CNN layers does reasonably well", md, StringComparison.Ordinal);
+        Assert.Contains("Why: gradient flow", md, StringComparison.Ordinal);
+        Assert.Contains("vanish", md, StringComparison.Ordinal);
         Assert.Contains("its label is 1", md, StringComparison.Ordinal);
         Assert.Contains("Shortened run", md, StringComparison.Ordinal);
         string html = File.ReadAllText(Path.Combine(dir.Path, "report.html"));

@@ -1,4 +1,6 @@
+using DeepCnn.Parallel;
 using DeepCnn.Tensors;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace DeepCnn.Layers;
 
@@ -22,6 +24,10 @@ public sealed class BatchNormalization : Layer
     private float[] _xhat = [];
     private float[] _invStd = [];
     private bool _lastTraining;
+    private readonly ChannelWork _work = new();
+
+    // Elements below which a pass runs on one thread (about 10 us of work).
+    private const int ParallelThreshold = 16_384;
 
     /// <summary>Creates the layer with Keras's defaults.</summary>
     public BatchNormalization(double momentum = 0.99, double epsilon = 1e-3)
@@ -89,119 +95,135 @@ public sealed class BatchNormalization : Layer
     {
         RequireShapes(x, y);
         _lastTraining = training;
-        int batch = x.Dim(0), channels = Channels, spatial = Spatial;
-        var xs = x.Span;
-        var ys = y.Span;
-        var gamma = Gamma.Value.Span;
-        var beta = Beta.Value.Span;
-        var invStd = ScratchTensor.Grow(ref _invStd, channels);
-        if (!training)
-        {
-            var mm = MovingMean.Value.Span;
-            var mv = MovingVariance.Value.Span;
-            for (int c = 0; c < channels; c++)
-            {
-                invStd[c] = (float)(1.0 / Math.Sqrt(mv[c] + Epsilon));
-                float scale = gamma[c] * invStd[c];
-                float shift = beta[c] - (mm[c] * scale);
-                for (int n = 0; n < batch; n++)
-                {
-                    int start = ((n * channels) + c) * spatial;
-                    for (int s = start; s < start + spatial; s++)
-                        ys[s] = (xs[s] * scale) + shift;
-                }
-            }
-            return;
-        }
-
-        var xhat = ScratchTensor.Grow(ref _xhat, x.Length);
-        int m = batch * spatial;
-        // The fused image kernel feeds the unbiased variance to the moving average; vectors do not.
-        double bessel = InputShape.Length == 3 && m > 1 ? m / (m - 1.0) : 1.0;
-        for (int c = 0; c < channels; c++)
-        {
-            double sum = 0;
-            for (int n = 0; n < batch; n++)
-            {
-                int start = ((n * channels) + c) * spatial;
-                for (int s = start; s < start + spatial; s++)
-                    sum += xs[s];
-            }
-            double mean = sum / m;
-            double sq = 0;
-            for (int n = 0; n < batch; n++)
-            {
-                int start = ((n * channels) + c) * spatial;
-                for (int s = start; s < start + spatial; s++)
-                {
-                    double d = xs[s] - mean;
-                    sq += d * d;
-                }
-            }
-            double variance = sq / m;
-            float inv = (float)(1.0 / Math.Sqrt(variance + Epsilon));
-            invStd[c] = inv;
-            for (int n = 0; n < batch; n++)
-            {
-                int start = ((n * channels) + c) * spatial;
-                for (int s = start; s < start + spatial; s++)
-                {
-                    float h = (float)((xs[s] - mean) * inv);
-                    xhat[s] = h;
-                    ys[s] = (gamma[c] * h) + beta[c];
-                }
-            }
-            var mmean = MovingMean.Value.Span;
-            var mvar = MovingVariance.Value.Span;
-            mmean[c] = (float)((mmean[c] * Momentum) + (mean * (1 - Momentum)));
-            mvar[c] = (float)((mvar[c] * Momentum) + (variance * bessel * (1 - Momentum)));
-        }
+        ScratchTensor.Grow(ref _invStd, Channels);
+        ScratchTensor.Grow(ref _xhat, x.Length);
+        _work.Set(this, x, y, dy: null, dx: null, forward: true);
+        RunChannels(x.Length);
     }
 
     /// <inheritdoc/>
     public override void Backward(Tensor x, Tensor y, Tensor dy, Tensor? dx)
     {
         RequireShapes(x, y);
-        int batch = x.Dim(0), channels = Channels, spatial = Spatial;
+        _work.Set(this, x, y, dy, dx, forward: false);
+        RunChannels(x.Length);
+    }
+
+    // Channels are independent: one work item each, so any thread count gives the same bits. Small
+    // tensors stay on the caller, where waking the pool would cost more than the work.
+    private void RunChannels(int elements)
+    {
+        if (elements >= ParallelThreshold)
+            Compute.For(_work, Channels);
+        else
+            for (int c = 0; c < Channels; c++)
+                _work.Execute(c);
+        _work.Clear();
+    }
+
+    // One channel's forward: statistics over its N segments of H*W values, then xhat and y.
+    private void ForwardChannel(int c, ReadOnlySpan<float> xs, Span<float> ys)
+    {
+        int batch = xs.Length / SampleSize(InputShape), channels = Channels, spatial = Spatial;
         int m = batch * spatial;
-        var dys = dy.Span;
-        var gamma = Gamma.Value.Span;
-        var dgamma = Gamma.Grad.Span;
-        var dbeta = Beta.Grad.Span;
-        var invStd = _invStd.AsSpan(0, channels);
-        var xs = x.Span;
-        var mm = MovingMean.Value.Span;
-        for (int c = 0; c < channels; c++)
+        var xhat = _xhat.AsSpan(0, xs.Length);
+        float gamma = Gamma.Value[c], beta = Beta.Value[c];
+        double mean, variance;
+        if (_lastTraining)
         {
-            // Term sums: sum dy and sum dy * xhat over the channel.
-            double sumDy = 0, sumDyXhat = 0;
+            double sum = 0;
+            for (int n = 0; n < batch; n++)
+                sum += TensorPrimitives.Sum(xs.Slice(((n * channels) + c) * spatial, spatial));
+            mean = sum / m;
+            // Two passes (x - mean first) keep the variance accurate when the mean is large.
+            double sq = 0;
             for (int n = 0; n < batch; n++)
             {
                 int start = ((n * channels) + c) * spatial;
-                for (int s = start; s < start + spatial; s++)
-                {
-                    float h = _lastTraining ? _xhat[s] : (xs[s] - mm[c]) * invStd[c];
-                    sumDy += dys[s];
-                    sumDyXhat += dys[s] * h;
-                }
+                var h = xhat.Slice(start, spatial);
+                TensorPrimitives.Subtract(xs.Slice(start, spatial), (float)mean, h);
+                sq += TensorPrimitives.SumOfSquares(h);
             }
-            dbeta[c] += (float)sumDy;
-            dgamma[c] += (float)sumDyXhat;
-            if (dx is null)
-                continue;
-            var dxs = dx.Span;
-            float g = gamma[c] * invStd[c];
-            for (int n = 0; n < batch; n++)
+            variance = sq / m;
+            // The fused image kernel feeds the unbiased variance to the moving average; vectors do not.
+            double bessel = InputShape.Length == 3 && m > 1 ? m / (m - 1.0) : 1.0;
+            ref float mm = ref MovingMean.Value[c];
+            ref float mv = ref MovingVariance.Value[c];
+            mm = (float)((mm * Momentum) + (mean * (1 - Momentum)));
+            mv = (float)((mv * Momentum) + (variance * bessel * (1 - Momentum)));
+        }
+        else
+        {
+            mean = MovingMean.Value[c];
+            variance = MovingVariance.Value[c];
+        }
+        float inv = (float)(1.0 / Math.Sqrt(variance + Epsilon));
+        _invStd[c] = inv;
+        for (int n = 0; n < batch; n++)
+        {
+            int start = ((n * channels) + c) * spatial;
+            var h = xhat.Slice(start, spatial);
+            if (!_lastTraining)
+                TensorPrimitives.Subtract(xs.Slice(start, spatial), (float)mean, h);
+            TensorPrimitives.Multiply(h, inv, h);
+            var yc = ys.Slice(start, spatial);
+            TensorPrimitives.Multiply(h, gamma, yc);
+            TensorPrimitives.Add(yc, beta, yc);
+        }
+    }
+
+    // One channel's backward. Training: dx = gamma * invStd * (dy - mean(dy) - xhat * mean(dy * xhat));
+    // inference: the statistics are constants, so dx = gamma * invStd * dy.
+    private void BackwardChannel(int c, ReadOnlySpan<float> dys, Span<float> dxs)
+    {
+        int batch = dys.Length / SampleSize(InputShape), channels = Channels, spatial = Spatial;
+        int m = batch * spatial;
+        var xhat = _xhat.AsSpan(0, dys.Length);
+        double sumDy = 0, sumDyXhat = 0;
+        for (int n = 0; n < batch; n++)
+        {
+            int start = ((n * channels) + c) * spatial;
+            sumDy += TensorPrimitives.Sum(dys.Slice(start, spatial));
+            sumDyXhat += TensorPrimitives.Dot(dys.Slice(start, spatial), xhat.Slice(start, spatial));
+        }
+        Beta.Grad[c] += (float)sumDy;
+        Gamma.Grad[c] += (float)sumDyXhat;
+        if (dxs.IsEmpty)
+            return;
+        float g = Gamma.Value[c] * _invStd[c];
+        float shift = _lastTraining ? (float)(-g * sumDy / m) : 0f;
+        float slope = _lastTraining ? (float)(-g * sumDyXhat / m) : 0f;
+        for (int n = 0; n < batch; n++)
+        {
+            int start = ((n * channels) + c) * spatial;
+            var d = dxs.Slice(start, spatial);
+            TensorPrimitives.Multiply(dys.Slice(start, spatial), g, d);
+            if (_lastTraining)
             {
-                int start = ((n * channels) + c) * spatial;
-                for (int s = start; s < start + spatial; s++)
-                {
-                    // Inference mode: the statistics are constants, so dx = gamma * invStd * dy.
-                    dxs[s] = _lastTraining
-                        ? (float)(g * (dys[s] - (sumDy / m) - (_xhat[s] * sumDyXhat / m)))
-                        : g * dys[s];
-                }
+                TensorPrimitives.MultiplyAdd(xhat.Slice(start, spatial), slope, d, d);
+                TensorPrimitives.Add(d, shift, d);
             }
+        }
+    }
+
+    /// <summary>The per-channel loop body handed to the worker pool; one reused instance, so no allocation per call.</summary>
+    private sealed class ChannelWork : IParallelWork
+    {
+        private BatchNormalization? _layer;
+        private Tensor? _x, _y, _dy, _dx;
+        private bool _forward;
+
+        public void Set(BatchNormalization layer, Tensor x, Tensor y, Tensor? dy, Tensor? dx, bool forward) =>
+            (_layer, _x, _y, _dy, _dx, _forward) = (layer, x, y, dy, dx, forward);
+
+        public void Clear() => (_layer, _x, _y, _dy, _dx) = (null, null, null, null, null);
+
+        public void Execute(int index)
+        {
+            if (_forward)
+                _layer!.ForwardChannel(index, _x!.Span, _y!.Span);
+            else
+                _layer!.BackwardChannel(index, _dy!.Span, _dx is null ? Span<float>.Empty : _dx.Span);
         }
     }
 }

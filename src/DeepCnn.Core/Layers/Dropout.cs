@@ -24,6 +24,9 @@ public sealed class Dropout : Layer, IStochasticLayer
         _seed = seed;
     }
 
+    /// <summary>The explicit mask seed, or null when the model's seed is used.</summary>
+    public ulong? Seed => _seed;
+
     /// <summary>The probability of dropping an element.</summary>
     public double Rate { get; }
 

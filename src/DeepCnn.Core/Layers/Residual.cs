@@ -43,6 +43,9 @@ public sealed class Residual : Layer
             new BatchNormalization(), new ReLU(), new Conv2D(filters, 3, padding: "same", kernelInitializer: kernelInitializer),
         ], zeroInitLastNorm);
 
+    /// <summary>Whether the branch's last BatchNormalization started with gamma = 0 (it matters only when the block is built).</summary>
+    public bool ZeroInitLastNorm => _zeroInitLastNorm;
+
     /// <summary>The branch's layers.</summary>
     public override IReadOnlyList<Layer> Sublayers => _inner;
 

@@ -9,13 +9,14 @@ public abstract class Optimizer
     public long Iterations { get; set; }
 
     /// <summary>Applies one update to every trainable parameter; non-trainable ones are left alone.</summary>
-    public void Step(IEnumerable<Parameter> parameters)
+    public void Step(IReadOnlyList<Parameter> parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         Iterations++;
-        foreach (var p in parameters)
-            if (p.Trainable)
-                Update(p);
+        // An indexed loop: a foreach over the interface would allocate an enumerator every step.
+        for (int i = 0; i < parameters.Count; i++)
+            if (parameters[i].Trainable)
+                Update(parameters[i]);
     }
 
     /// <summary>Updates one parameter; <see cref="Iterations"/> is already the 1-based step number.</summary>

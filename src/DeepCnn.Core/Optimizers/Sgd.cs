@@ -27,6 +27,15 @@ public sealed class Sgd : Optimizer
     /// <summary>Momentum (0 for plain SGD).</summary>
     public double Momentum { get; }
 
+    /// <summary>The momentum velocity of a parameter (zeros before its first update).</summary>
+    public float[] Velocity(Parameter parameter)
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+        if (!_velocity.TryGetValue(parameter, out var v))
+            _velocity[parameter] = v = new float[parameter.Count];
+        return v;
+    }
+
     /// <inheritdoc/>
     protected override void Update(Parameter parameter)
     {
@@ -39,8 +48,7 @@ public sealed class Sgd : Optimizer
                 w[i] -= lr * g[i];
             return;
         }
-        if (!_velocity.TryGetValue(parameter, out var vel))
-            _velocity[parameter] = vel = new float[parameter.Count];
+        var vel = Velocity(parameter);
         float mom = (float)Momentum;
         for (int i = 0; i < w.Length; i++)
         {

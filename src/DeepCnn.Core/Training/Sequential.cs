@@ -120,7 +120,7 @@ public sealed partial class Sequential
             : _layers[0].DeclaredInputShape
               ?? throw new InvalidOperationException($"Model '{Name}' does not know its input shape: pass inputShape to the first layer ({_layers[0]}) or to Build().");
         InputShape = shape;
-        var rng = new Rng(Rng.Derive(Seed, 1));
+        var rng = CreateBuildRandom();
         for (int i = 0; i < _layers.Count; i++)
         {
             var layer = _layers[i];
@@ -143,6 +143,9 @@ public sealed partial class Sequential
         _shuffleRng = new Rng(Rng.Derive(Seed, 2));
         IsBuilt = true;
     }
+
+    /// <summary>The generator that initializes the weights when the model is built.</summary>
+    internal Rng CreateBuildRandom() => new(Rng.Derive(Seed, 1));
 
     /// <summary>Sets the optimizer and the loss (Keras's <c>compile</c>); defaults are Adam and categorical cross-entropy.</summary>
     public void Compile(Optimizer? optimizer = null, Loss? loss = null)

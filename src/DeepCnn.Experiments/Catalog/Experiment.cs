@@ -2,26 +2,36 @@ using DeepCnn.Training;
 
 namespace DeepCnn.Experiments.Catalog;
 
-/// <summary>What the notebook says a model does.</summary>
+/// <summary>What a claim says a model does.</summary>
 internal enum Outcome
 {
-    /// <summary>"does reasonably well" / "comes to rescue".</summary>
+    /// <summary>"does reasonably well" / "comes to rescue": reaches the learning threshold.</summary>
     Learns,
 
-    /// <summary>"cannot learn" / "did not learn".</summary>
+    /// <summary>"cannot learn" / "did not learn": stays at chance.</summary>
     DoesNotLearn,
+
+    /// <summary>The loss becomes NaN or infinite and training stops.</summary>
+    Diverges,
 }
 
-/// <summary>One experiment: a model, its training length, and the claim of the notebook it tests.</summary>
+/// <summary>Choices that change how a model is built, from the command line.</summary>
+/// <param name="ResidualIdentityInit">Residual blocks start as the identity (second BatchNorm's gamma = 0).</param>
+internal sealed record ModelSettings(bool ResidualIdentityInit = true);
+
+/// <summary>One experiment: a model, its training length, and the claim it tests.</summary>
 /// <param name="Id">1-based number.</param>
-/// <param name="Roman">The notebook's numbering (I, II, ...).</param>
+/// <param name="Roman">Roman numeral (the notebook numbers I-IV).</param>
 /// <param name="Slug">Folder name.</param>
 /// <param name="Title">Short description.</param>
-/// <param name="Claim">The notebook's claim, in its words.</param>
-/// <param name="NotebookSays">The outcome the claim predicts.</param>
-/// <param name="Epochs">Epochs as in the notebook.</param>
+/// <param name="Claim">The claim tested: the notebook's words for 1-4, ours for the extensions.</param>
+/// <param name="FromNotebook">True for the notebook's own four.</param>
+/// <param name="Expected">The outcome the claim predicts.</param>
+/// <param name="Epochs">Epochs (the notebook's for 1-4).</param>
 /// <param name="Build">Builds the model for a seed.</param>
-internal sealed record Experiment(int Id, string Roman, string Slug, string Title, string Claim, Outcome NotebookSays, int Epochs, Func<ulong, Sequential> Build)
+/// <param name="LearnsAt">The val_accuracy that counts as "learns".</param>
+internal sealed record Experiment(int Id, string Roman, string Slug, string Title, string Claim, bool FromNotebook, Outcome Expected, int Epochs,
+    Func<ulong, ModelSettings, Sequential> Build, double LearnsAt = 0.90)
 {
     public string Label => $"{Roman} ({Title})";
 }

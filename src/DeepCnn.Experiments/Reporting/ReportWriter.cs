@@ -88,14 +88,33 @@ internal sealed class ReportWriter
                 Inv($"{r.WallSeconds:0}"), Inv($"{r.MillisecondsPerStep:0.0}"), Verdicts.Describe(Verdicts.Classify(r)),
             ]));
 
-        doc.H(2, "Verdicts on the notebook's summary");
-        doc.P("Thresholds: " + Verdicts.Thresholds + " A claim is judged over every seed that ran: with several seeds the verdict counts how many agree, because whether a deep plain network escapes the plateau is a matter of chance.");
-        doc.Grid(["Notebook's claim", "Experiment", "Verdict", "Per seed"],
-            verdicts.Select(v => (IReadOnlyList<string>)[v.Experiment.Claim, v.Experiment.Roman, v.Verdict, v.Detail]));
+        doc.H(2, "Verdicts");
+        doc.P("Thresholds: " + Verdicts.Thresholds + " A claim is judged over every seed that ran: with several seeds the verdict counts how many agree, because whether a deep plain network escapes the plateau is a matter of chance. Claims I-IV are the notebook's summary in its own words; V-VIII are this project's extensions.");
+        doc.Grid(["Claim", "Source", "Experiment", "Verdict", "Per seed"],
+            verdicts.Select(v => (IReadOnlyList<string>)[v.Experiment.Claim, v.Experiment.FromNotebook ? "notebook" : "extension", v.Experiment.Roman, v.Verdict, v.Detail]));
         var disagreements = verdicts.Where(v => v.Judged > 0 && v.Matching < v.Judged).ToList();
         doc.P(disagreements.Count == 0
             ? "Every judged claim held in every seed that ran."
-            : "Where this run disagrees with the notebook: " + string.Join(" ", disagreements.Select(v => Inv($"{v.Experiment.Roman} (\"{v.Experiment.Claim}\") held in {v.Matching} of {v.Judged} seed(s)."))));
+            : "Where this run disagrees with the claim: " + string.Join(" ", disagreements.Select(v => Inv($"{v.Experiment.Roman} (\"{v.Experiment.Claim}\") held in {v.Matching} of {v.Judged} seed(s)."))));
+
+        doc.H(2, "Why: gradient flow");
+        doc.P(Inv($"Before training, one forward and backward pass of each untrained model (the run's seed, the first batch of {o.BatchSize}) measures the gradient that reaches each layer's output. The ratio r = ||dL/d output|| at the first conv layer / at the last conv layer says whether the signal vanishes (r < {DeepCnn.Diagnostics.GradientFlow.VanishingBelow}), explodes (r > {DeepCnn.Diagnostics.GradientFlow.ExplodingAbove}) or flows (in between)."));
+        doc.Grid(["Experiment", "Seed", "r at initialization", "Verdict", "Outcome of training"],
+            summary.Runs.Where(r => r.InitialFlow is not null).Select(r => (IReadOnlyList<string>)
+            [
+                r.Experiment.Roman, r.Seed.ToString(CultureInfo.InvariantCulture), FlowText.Ratio(r.InitialFlow!), FlowText.Word(r.InitialFlow!.Verdict), Verdicts.Describe(Verdicts.Classify(r)),
+            ]));
+        doc.List(byExperiment.Where(runs => runs[0].InitialFlow is not null).Select(runs => FlowText.Explanation(runs[0].InitialFlow!, $"{runs[0].Experiment.Roman} ({runs[0].Experiment.Title})")));
+        foreach (var run in summary.Runs.Where(r => r.Diagnostics is { Samples.Count: > 0 }))
+        {
+            string dir = $"{run.Experiment.Slug}/seed-{run.Seed}";
+            foreach (var (file, caption) in new[] { (DiagnosticsFiles.Heatmap, "log10 gradient norm by layer and step"), (DiagnosticsFiles.Profiles, "gradient norm and activation std by depth, first and last recorded step") })
+            {
+                string path = Path.Combine(_out, dir, file);
+                if (File.Exists(path))
+                    doc.Image($"{dir}/{file}", $"{run.Experiment.Roman}, seed {run.Seed}: {caption}", ReportDocument.InlineSvg(File.ReadAllText(path)));
+            }
+        }
 
         doc.H(2, "Training versus validation");
         doc.P("Validation runs in inference mode: BatchNormalization uses its moving statistics and Dropout is off. A large gap between training and validation accuracy is therefore a finding in itself (for IV it shows how differently the network behaves in the two modes), not noise to hide.");
@@ -144,12 +163,14 @@ internal sealed class ReportWriter
             Interrupted = r.Interrupted,
             Diverged = r.Divergence,
             Outcome = Verdicts.Describe(Verdicts.Classify(r)),
+            GradientFlowAtInit = r.InitialFlow is { } flow ? new { Ratio = flow.Ratio, Verdict = FlowText.Word(flow.Verdict) } : null,
         }),
         Verdicts = verdicts.Select(v => new
         {
             Id = v.Experiment.Id,
             Claim = v.Experiment.Claim,
-            NotebookSays = v.Experiment.NotebookSays == Catalog.Outcome.Learns ? "learns" : "does not learn",
+            Source = v.Experiment.FromNotebook ? "notebook" : "extension",
+            Expected = v.Experiment.Expected.ToString(),
             v.Verdict,
             MatchingSeeds = v.Matching,
             JudgedSeeds = v.Judged,

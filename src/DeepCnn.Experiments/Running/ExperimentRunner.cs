@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using DeepCnn.Diagnostics;
 using DeepCnn.Experiments.Catalog;
 using DeepCnn.Experiments.Cli;
 using DeepCnn.Experiments.Reporting;
@@ -19,6 +20,7 @@ internal sealed class ExperimentRunner(RunOptions options, TextWriter output, Te
     public RunSummary Run(CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
+        DeepCnn.Parallel.Compute.ThreadCount = options.Threads;
         Directory.CreateDirectory(options.OutputDirectory);
         var (train, test) = Datasets.Load(options.Dataset, options.DataDirectory, error);
         var data = options.TrainOn == "test" ? test : train;
@@ -55,8 +57,10 @@ internal sealed class ExperimentRunner(RunOptions options, TextWriter output, Te
 
     private RunResult RunOne(Experiment experiment, ulong seed, Tensor x, Tensor y, CancellationToken cancellationToken)
     {
-        var model = experiment.Build(seed);
+        var model = experiment.Build(seed, options.ModelSettings);
         model.Compile();
+        GradientFlowRecorder? recorder = options.Diagnostics ? new GradientFlowRecorder(options.DiagnosticsEvery) : null;
+        model.Observer = recorder;
         string experimentDir = Path.Combine(options.OutputDirectory, experiment.Slug);
         string runDir = Path.Combine(experimentDir, $"seed-{seed}");
         Directory.CreateDirectory(runDir);
@@ -67,6 +71,9 @@ internal sealed class ExperimentRunner(RunOptions options, TextWriter output, Te
         output.WriteLine($"=== Experiment {experiment.Label} — seed {seed} ===");
         output.WriteLine($"Claim: \"{experiment.Claim}\"");
         output.Write(summaryText);
+        // The gradient flow at initialization, on an identical copy so the run itself is untouched
+        // (a training-mode pass would move BatchNorm's moving statistics and Dropout's generator).
+        var initialFlow = ProbeInitialFlow(experiment, seed, x, y);
         int epochs = options.EpochsFor(experiment);
         var timer = new StepTimer();
         var csv = new HistoryCsv(Path.Combine(runDir, "history.csv"));
@@ -87,8 +94,20 @@ internal sealed class ExperimentRunner(RunOptions options, TextWriter output, Te
             output.WriteLine(e.Message);
         }
         var records = history?.Epochs ?? csv.Records;
+        if (recorder is not null)
+            DiagnosticsFiles.Write(recorder, model, runDir);
         return new RunResult(experiment, seed, model.Layers.Count, model.TotalParameters, model.TrainableParameters,
             model.NonTrainableParameters, epochs, records, clock.Elapsed.TotalSeconds, timer.MillisecondsPerStep,
-            history?.Interrupted ?? cancellationToken.IsCancellationRequested, divergence);
+            history?.Interrupted ?? cancellationToken.IsCancellationRequested, divergence, initialFlow, recorder);
+    }
+
+    private FlowReport ProbeInitialFlow(Experiment experiment, ulong seed, Tensor x, Tensor y)
+    {
+        var copy = experiment.Build(seed, options.ModelSettings);
+        copy.Compile();
+        int n = Math.Min(options.BatchSize, x.Dim(0));
+        var report = GradientFlow.Probe(copy, x.SliceBatch(0, n), y.SliceBatch(0, n));
+        output.WriteLine(FlowText.Verdict(report, copy));
+        return report;
     }
 }

@@ -1,3 +1,4 @@
+using DeepCnn.Diagnostics;
 using DeepCnn.Experiments.Catalog;
 using DeepCnn.Training;
 
@@ -16,7 +17,9 @@ internal sealed record RunResult(
     double WallSeconds,
     double MillisecondsPerStep,
     bool Interrupted,
-    string? Divergence)
+    string? Divergence,
+    FlowReport? InitialFlow,
+    GradientFlowRecorder? Diagnostics)
 {
     /// <summary>The last completed epoch, if any.</summary>
     public EpochRecord? Final => History.Count > 0 ? History[^1] : null;
