@@ -7,15 +7,16 @@ using DeepCnn.Training;
 namespace DeepCnn.Benchmarks;
 
 /// <summary>
-/// One training step (forward, loss, backward, Adam) of each notebook model at batch 10, on 1
-/// thread and on all cores: the per-step cost and the thread scaling.
+/// One training step (forward, loss, backward, Adam) of each notebook model at batch 10, and of
+/// the residual 800-layer model (VIII), on 1 thread and on all cores: the per-step cost and the
+/// thread scaling.
 /// </summary>
 public class TrainingStepBenchmarks
 {
     private Sequential _model = null!;
     private Tensor _x = null!, _y = null!;
 
-    [Params("I", "II", "III", "IV")]
+    [Params("I", "II", "III", "IV", "VIII")]
     public string Model { get; set; } = "I";
 
     [ParamsSource(nameof(ThreadCounts))]
@@ -33,7 +34,8 @@ public class TrainingStepBenchmarks
             "I" => NotebookModels.ModelI(),
             "II" => NotebookModels.ModelII(),
             "III" => NotebookModels.ModelIII(),
-            _ => NotebookModels.ModelIV(),
+            "IV" => NotebookModels.ModelIV(),
+            _ => NotebookModels.ResidualII(),
         };
         _model.Compile();
         var rng = new Rng(3);

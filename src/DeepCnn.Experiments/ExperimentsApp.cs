@@ -41,7 +41,7 @@ internal static class ExperimentsApp
             var summary = new ExperimentRunner(options, output, error).Run(cancellationToken);
             return summary.Interrupted ? Interrupted : Success;
         }
-        catch (Exception e) when (e is DataFormatException or DataUnavailableException)
+        catch (Exception e) when (e is DataFormatException or DataUnavailableException or Serialization.ModelFormatException)
         {
             error.WriteLine($"error: {e.Message}");
             return DataError;

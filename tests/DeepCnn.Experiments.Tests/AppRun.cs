@@ -16,11 +16,13 @@ internal sealed class AppRun
 
     public string Error { get; }
 
-    public static AppRun Invoke(params string[] args)
+    public static AppRun Invoke(params string[] args) => Invoke(CancellationToken.None, args);
+
+    public static AppRun Invoke(CancellationToken cancellationToken, params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        int code = ExperimentsApp.Run(args, output, error, CancellationToken.None);
+        int code = ExperimentsApp.Run(args, output, error, cancellationToken);
         return new AppRun(code, output.ToString(), error.ToString());
     }
 }

@@ -1,6 +1,6 @@
+using DeepCnn.Kernels;
 using DeepCnn.Parallel;
 using DeepCnn.Tensors;
-using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace DeepCnn.Layers;
 
@@ -131,20 +131,17 @@ public sealed class BatchNormalization : Layer
         double mean, variance;
         if (_lastTraining)
         {
-            double sum = 0;
-            for (int n = 0; n < batch; n++)
-                sum += TensorPrimitives.Sum(xs.Slice(((n * channels) + c) * spatial, spatial));
-            mean = sum / m;
-            // Two passes (x - mean first) keep the variance accurate when the mean is large.
-            double sq = 0;
+            float shift = xs[c * spatial];
+            double sum = 0, sq = 0;
             for (int n = 0; n < batch; n++)
             {
-                int start = ((n * channels) + c) * spatial;
-                var h = xhat.Slice(start, spatial);
-                TensorPrimitives.Subtract(xs.Slice(start, spatial), (float)mean, h);
-                sq += TensorPrimitives.SumOfSquares(h);
+                var (segmentSum, segmentSq) = BatchNormKernels.ShiftedSums(xs.Slice(((n * channels) + c) * spatial, spatial), shift);
+                sum += segmentSum;
+                sq += segmentSq;
             }
-            variance = sq / m;
+            double shiftedMean = sum / m;
+            mean = shift + shiftedMean;
+            variance = Math.Max(0, (sq / m) - (shiftedMean * shiftedMean));
             // The fused image kernel feeds the unbiased variance to the moving average; vectors do not.
             double bessel = InputShape.Length == 3 && m > 1 ? m / (m - 1.0) : 1.0;
             ref float mm = ref MovingMean.Value[c];
@@ -162,13 +159,7 @@ public sealed class BatchNormalization : Layer
         for (int n = 0; n < batch; n++)
         {
             int start = ((n * channels) + c) * spatial;
-            var h = xhat.Slice(start, spatial);
-            if (!_lastTraining)
-                TensorPrimitives.Subtract(xs.Slice(start, spatial), (float)mean, h);
-            TensorPrimitives.Multiply(h, inv, h);
-            var yc = ys.Slice(start, spatial);
-            TensorPrimitives.Multiply(h, gamma, yc);
-            TensorPrimitives.Add(yc, beta, yc);
+            BatchNormKernels.Normalize(xs.Slice(start, spatial), (float)mean, inv, gamma, beta, xhat.Slice(start, spatial), ys.Slice(start, spatial));
         }
     }
 
@@ -183,8 +174,9 @@ public sealed class BatchNormalization : Layer
         for (int n = 0; n < batch; n++)
         {
             int start = ((n * channels) + c) * spatial;
-            sumDy += TensorPrimitives.Sum(dys.Slice(start, spatial));
-            sumDyXhat += TensorPrimitives.Dot(dys.Slice(start, spatial), xhat.Slice(start, spatial));
+            var (segmentDy, segmentDyXhat) = BatchNormKernels.GradientSums(dys.Slice(start, spatial), xhat.Slice(start, spatial));
+            sumDy += segmentDy;
+            sumDyXhat += segmentDyXhat;
         }
         Beta.Grad[c] += (float)sumDy;
         Gamma.Grad[c] += (float)sumDyXhat;
@@ -196,13 +188,7 @@ public sealed class BatchNormalization : Layer
         for (int n = 0; n < batch; n++)
         {
             int start = ((n * channels) + c) * spatial;
-            var d = dxs.Slice(start, spatial);
-            TensorPrimitives.Multiply(dys.Slice(start, spatial), g, d);
-            if (_lastTraining)
-            {
-                TensorPrimitives.MultiplyAdd(xhat.Slice(start, spatial), slope, d, d);
-                TensorPrimitives.Add(d, shift, d);
-            }
+            BatchNormKernels.InputGradient(dys.Slice(start, spatial), xhat.Slice(start, spatial), g, slope, shift, dxs.Slice(start, spatial));
         }
     }
 

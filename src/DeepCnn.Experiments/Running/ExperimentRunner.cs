@@ -5,6 +5,8 @@ using DeepCnn.Experiments.Cli;
 using DeepCnn.Experiments.Reporting;
 using DeepCnn.IO;
 using DeepCnn.Mnist;
+using DeepCnn.Onnx;
+using DeepCnn.Serialization;
 using DeepCnn.Tensors;
 using DeepCnn.Training;
 
@@ -57,8 +59,12 @@ internal sealed class ExperimentRunner(RunOptions options, TextWriter output, Te
 
     private RunResult RunOne(Experiment experiment, ulong seed, Tensor x, Tensor y, CancellationToken cancellationToken)
     {
-        var model = experiment.Build(seed, options.ModelSettings);
-        model.Compile();
+        var (model, epochsDone) = options.ResumeFile is string checkpoint
+            ? Resume(checkpoint, experiment, x.Dim(0))
+            : (experiment.Build(seed, options.ModelSettings), 0);
+        seed = model.Seed;
+        if (model.Optimizer is null)
+            model.Compile();
         GradientFlowRecorder? recorder = options.Diagnostics ? new GradientFlowRecorder(options.DiagnosticsEvery) : null;
         model.Observer = recorder;
         string experimentDir = Path.Combine(options.OutputDirectory, experiment.Slug);
@@ -84,8 +90,11 @@ internal sealed class ExperimentRunner(RunOptions options, TextWriter output, Te
         string? divergence = null;
         try
         {
-            history = model.Fit(x, y, epochs, options.BatchSize, options.ValidationSplit, shuffle: true, callbacks,
-                options.MaxSteps, cancellationToken);
+            if (epochsDone < epochs)
+                history = model.Fit(x, y, epochs, options.BatchSize, options.ValidationSplit, shuffle: true, callbacks,
+                    options.MaxSteps, epochsDone, cancellationToken);
+            else
+                output.WriteLine($"The checkpoint has already trained {epochsDone} of {epochs} epochs: nothing left to do.");
         }
         catch (TrainingDivergedException e)
         {
@@ -96,9 +105,49 @@ internal sealed class ExperimentRunner(RunOptions options, TextWriter output, Te
         var records = history?.Epochs ?? csv.Records;
         if (recorder is not null)
             DiagnosticsFiles.Write(recorder, model, runDir);
+        bool interrupted = history?.Interrupted ?? cancellationToken.IsCancellationRequested;
+        SaveOutputs(model, experiment, seed, runDir, interrupted);
         return new RunResult(experiment, seed, model.Layers.Count, model.TotalParameters, model.TrainableParameters,
             model.NonTrainableParameters, epochs, records, clock.Elapsed.TotalSeconds, timer.MillisecondsPerStep,
-            history?.Interrupted ?? cancellationToken.IsCancellationRequested, divergence, initialFlow, recorder);
+            interrupted, divergence, initialFlow, recorder);
+    }
+
+    // A checkpoint continues where it stopped: whole epochs done are skipped; an epoch cut short
+    // by Ctrl+C runs again from its start with the weights the checkpoint holds.
+    private (Sequential Model, int EpochsDone) Resume(string path, Experiment experiment, int samples)
+    {
+        var model = Sequential.Load(path);
+        var fresh = experiment.Build(model.Seed, options.ModelSettings);
+        if (fresh.TotalParameters != model.TotalParameters || fresh.Layers.Count != model.Layers.Count)
+            throw new ModelFormatException(path, $"it holds a model of {model.Layers.Count} layers and {model.TotalParameters:N0} parameters, not experiment {experiment.Label} ({fresh.Layers.Count} layers, {fresh.TotalParameters:N0} parameters)");
+        int train = (int)Math.Floor(samples * (1 - options.ValidationSplit));
+        int stepsPerEpoch = (train + options.BatchSize - 1) / options.BatchSize;
+        if (options.MaxSteps is int cap)
+            stepsPerEpoch = Math.Min(stepsPerEpoch, cap);
+        int done = (int)(model.TrainSteps / stepsPerEpoch);
+        output.WriteLine($"Resuming {path}: {model.TrainSteps} steps trained, so {done} whole epoch(s) done.");
+        return (model, done);
+    }
+
+    private void SaveOutputs(Sequential model, Experiment experiment, ulong seed, string runDir, bool interrupted)
+    {
+        string name = $"{experiment.Slug}-seed-{seed}";
+        if (interrupted)
+        {
+            string checkpoint = Path.Combine(runDir, "checkpoint.deepcnn");
+            model.Save(checkpoint);
+            output.WriteLine($"Checkpoint saved: continue with `--resume {checkpoint} {experiment.Id}` (and the same options).");
+        }
+        if (options.SaveDirectory is string saveDir)
+        {
+            Directory.CreateDirectory(saveDir);
+            model.Save(Path.Combine(saveDir, name + ".deepcnn"));
+        }
+        if (options.OnnxDirectory is string onnxDir)
+        {
+            Directory.CreateDirectory(onnxDir);
+            model.ExportOnnx(Path.Combine(onnxDir, name + ".onnx"));
+        }
     }
 
     private FlowReport ProbeInitialFlow(Experiment experiment, ulong seed, Tensor x, Tensor y)
