@@ -24,13 +24,7 @@ public class DiagnosticsOverheadBenchmarks
     {
         _model = NotebookModels.ModelIII();
         _model.Compile();
-        var rng = new Rng(5);
-        _x = new Tensor(10, 1, 28, 28);
-        for (int i = 0; i < _x.Length; i++)
-            _x[i] = rng.NextUniform(0, 1);
-        _y = new Tensor(10, 10);
-        for (int i = 0; i < 10; i++)
-            _y[i, rng.NextInt(10)] = 1f;
+        (_x, _y) = BenchmarkBatch.Create(5);
     }
 
     [IterationSetup]

@@ -48,6 +48,10 @@ public class CommandLineTests
         Assert.Equal([1, 2, 3, 4], all!.Experiments.Select(e => e.Id));
         var (extended, _, _) = cli.Parse(["extended"]);
         Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8], extended!.Experiments.Select(e => e.Id));
+        var (both, _, _) = cli.Parse(["8", "--residual-init", "both"]);
+        Assert.Equal(["8-residual-800", "8-residual-800-standard-init"], both!.Experiments.Select(e => e.Slug));
+        Assert.Equal(0, both.Experiments[1].Build(1, new Catalog.ModelSettings()).Layers.OfType<DeepCnn.Layers.Residual>()
+            .Count(r => r.Sublayers.OfType<DeepCnn.Layers.BatchNormalization>().Last().Gamma.Value.Span.IndexOf(0f) >= 0));
         var (diag, _, _) = cli.Parse(["--diagnostics-every", "5", "1"]);
         Assert.True(diag!.Diagnostics);
         Assert.Equal(5, diag.DiagnosticsEvery);

@@ -27,6 +27,22 @@ internal static class ExperimentCatalog
             (seed, settings) => NotebookModels.ResidualII(seed, identityInit: settings.ResidualIdentityInit), LearnsAt: 0.95),
     ];
 
+    /// <summary>The residual 800-layer experiment.</summary>
+    public const int ResidualId = 8;
+
+    /// <summary>Experiment 8 with every block's second BatchNorm starting at gamma = 1 (the blocks are not the identity at initialization).</summary>
+    public static Experiment StandardInitVariant(Experiment residual)
+    {
+        ArgumentNullException.ThrowIfNull(residual);
+        return residual with
+        {
+            Roman = residual.Roman + " (std init)",
+            Slug = residual.Slug + "-standard-init",
+            Title = residual.Title + ", standard init (gamma 1)",
+            Build = (seed, _) => NotebookModels.ResidualII(seed, identityInit: false),
+        };
+    }
+
     /// <summary>The notebook's four: what <c>all</c> (and no argument) means.</summary>
     public static IReadOnlyList<Experiment> Notebook => All.Where(e => e.FromNotebook).ToList();
 

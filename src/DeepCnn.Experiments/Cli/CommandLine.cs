@@ -26,7 +26,7 @@ internal sealed class CommandLine
     private readonly Option<int?> _subset = new("--subset") { Description = "Use only the first N images of the chosen split (quick runs)." };
     private readonly Option<bool> _diagnostics = new("--diagnostics") { Description = "Record per-layer gradient flow while training: diagnostics.csv and figures per run." };
     private readonly Option<int?> _diagnosticsEvery = new("--diagnostics-every") { Description = $"Steps between diagnostics recordings (implies --diagnostics; default {DeepCnn.Diagnostics.GradientFlowRecorder.DefaultEvery})." };
-    private readonly Option<string> _residualInit = new("--residual-init") { Description = "Experiment 8: identity (each block's second BatchNorm starts with gamma 0) or standard (gamma 1).", DefaultValueFactory = _ => "identity" };
+    private readonly Option<string> _residualInit = new("--residual-init") { Description = "Experiment 8: identity (each block's second BatchNorm starts with gamma 0), standard (gamma 1), or both (each seed runs both, side by side in the report).", DefaultValueFactory = _ => "identity" };
     private readonly Option<string?> _save = new("--save") { Description = "Save each trained model, with its optimizer and random state, to DIR/<experiment>-seed-<seed>.deepcnn." };
     private readonly Option<string?> _resume = new("--resume") { Description = "Continue training a saved model (or an interrupted run's checkpoint); name the one experiment it belongs to." };
     private readonly Option<string?> _exportOnnx = new("--export-onnx") { Description = "Export each trained model to DIR/<experiment>-seed-<seed>.onnx." };
@@ -73,7 +73,7 @@ internal sealed class CommandLine
         AtLeastOne(_threads);
         AtLeastOne(_subset);
         AtLeastOne(_diagnosticsEvery);
-        _residualInit.AcceptOnlyFromAmong("identity", "standard");
+        _residualInit.AcceptOnlyFromAmong("identity", "standard", "both");
         _dataset.AcceptOnlyFromAmong([.. Datasets.Names]);
         _trainOn.AcceptOnlyFromAmong("test", "train");
     }
@@ -92,6 +92,8 @@ internal sealed class CommandLine
             return (new RunOptions { FetchOnly = true, DataDirectory = result.GetValue(_dataDir), Dataset = result.GetValue(_dataset)! }, [], false);
         bool diagnose = result.CommandResult.Command == _diagnose;
         var chosen = diagnose ? [ExperimentCatalog.Find(result.GetValue(_diagnoseExperiment)!)!] : ExperimentCatalog.Select(result.GetValue(_experiments) ?? []);
+        if (!diagnose && result.GetValue(_residualInit) == "both")
+            chosen = chosen.SelectMany(e => e.Id == ExperimentCatalog.ResidualId ? [e, ExperimentCatalog.StandardInitVariant(e)] : new[] { e }).ToList();
         if (!diagnose && result.GetValue(_resume) is not null && (chosen.Count != 1 || result.GetValue(_seeds) != 1))
             return (null, ["--resume continues one run: name exactly one experiment (the one the checkpoint belongs to) and keep --seeds 1."], false);
         var options = new RunOptions
@@ -114,7 +116,7 @@ internal sealed class CommandLine
             OnnxDirectory = result.GetValue(_exportOnnx),
             Diagnostics = result.GetValue(_diagnostics) || result.GetValue(_diagnosticsEvery) is not null,
             DiagnosticsEvery = result.GetValue(_diagnosticsEvery) ?? DeepCnn.Diagnostics.GradientFlowRecorder.DefaultEvery,
-            ModelSettings = new Catalog.ModelSettings(ResidualIdentityInit: result.GetValue(_residualInit) == "identity"),
+            ModelSettings = new Catalog.ModelSettings(ResidualIdentityInit: result.GetValue(_residualInit) != "standard"),
         };
         return (options, [], false);
     }

@@ -44,7 +44,8 @@ internal sealed class ReportWriter
     public void Write(RunSummary summary)
     {
         ArgumentNullException.ThrowIfNull(summary);
-        var byExperiment = summary.Runs.GroupBy(r => r.Experiment.Id).OrderBy(g => g.Key).Select(g => (IReadOnlyList<RunResult>)g.ToList()).ToList();
+        // By slug: a variant (experiment 8's standard init) shares its number but is judged apart.
+        var byExperiment = summary.Runs.GroupBy(r => r.Experiment.Slug).OrderBy(g => g.First().Experiment.Id).Select(g => (IReadOnlyList<RunResult>)g.ToList()).ToList();
         var verdicts = byExperiment.Select(runs => Verdicts.Judge(runs[0].Experiment, runs)).ToList();
         AtomicFile.WriteAllText(Path.Combine(_out, "summary.json"), JsonSerializer.Serialize(SummaryJson(summary, verdicts), Json));
 
@@ -151,6 +152,7 @@ internal sealed class ReportWriter
         {
             Id = r.Experiment.Id,
             Name = r.Experiment.Roman,
+            Slug = r.Experiment.Slug,
             Title = r.Experiment.Title,
             Seed = r.Seed,
             Layers = r.LayerCount,
