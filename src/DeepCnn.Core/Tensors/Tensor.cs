@@ -101,7 +101,14 @@ public sealed class Tensor
     }
 
     /// <summary>The elements of one item along the first axis.</summary>
-    public Span<float> Sample(int index) => SliceBatch(index, 1).Span;
+    public Span<float> Sample(int index)
+    {
+        if (Rank == 0 || (uint)index >= (uint)_shape[0])
+            throw new ArgumentOutOfRangeException(nameof(index), $"Item {index} is outside the first axis of {ShapeFormat.Format(_shape)}.");
+        int size = Length / _shape[0];
+        // A span, not a view object: loss and metric loops call this per row on every step.
+        return _data.AsSpan(_offset + (index * size), size);
+    }
 
     /// <summary>A deep copy with its own storage.</summary>
     public Tensor Clone()
