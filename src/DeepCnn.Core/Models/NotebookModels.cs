@@ -80,7 +80,8 @@ public static class NotebookModels
     /// <summary>
     /// Model II's depth made trainable: the stem, a 16->4 convolution, <paramref name="blocks"/>
     /// pre-activation residual blocks x + Conv(ReLU(BN(Conv(ReLU(BN(x)))))) (two 4->4 convolutions
-    /// each: 800 for 400 blocks), a final BatchNorm and ReLU, then II's 4->16 convolution and head.
+    /// each: 800 for 400 blocks), then II's 4->16 convolution and head, as in II (no normalization
+    /// outside the blocks: the residual stream reaches the head as it is).
     /// With <paramref name="identityInit"/> each block's second BatchNorm starts with gamma = 0, so
     /// every block is the identity at initialization.
     /// </summary>
@@ -91,8 +92,6 @@ public static class NotebookModels
         model.Add(new Conv2D(4, 3, padding: "same"));
         for (int i = 0; i < blocks; i++)
             model.Add(Residual.PreActivation(4, zeroInitLastNorm: identityInit));
-        model.Add(new BatchNormalization());
-        model.Add(new ReLU());
         model.Add(new Conv2D(16, 3, activation: "relu"));
         return AddHead(model);
     }
