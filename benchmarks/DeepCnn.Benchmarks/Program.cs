@@ -9,7 +9,8 @@ namespace DeepCnn.Benchmarks;
 
 /// <summary>
 /// Entry point: <c>dotnet run -c Release --project benchmarks/DeepCnn.Benchmarks -- --filter '*'</c>
-/// runs the full job (the numbers in docs/PERFORMANCE.md); adding <c>smoke</c> runs every
+/// runs the full job (the numbers in docs/PERFORMANCE.md; 8 warm-up iterations, because a training
+/// step of the 800-layer model takes ~70 ms and tiered JIT needs about a second to settle); adding <c>smoke</c> runs every
 /// benchmark once (BenchmarkDotNet's Dry job) so CI sees that they run, without judging them.
 /// </summary>
 public static class Program
@@ -20,7 +21,7 @@ public static class Program
         var rest = args.Where(a => !a.Equals("smoke", StringComparison.OrdinalIgnoreCase)).ToArray();
         var job = smoke
             ? Job.Dry.WithId("Smoke")
-            : Job.Default.WithWarmupCount(2).WithIterationCount(6).WithIterationTime(TimeInterval.FromMilliseconds(150)).WithId("Full");
+            : Job.Default.WithWarmupCount(8).WithIterationCount(6).WithIterationTime(TimeInterval.FromMilliseconds(150)).WithId("Full");
         var config = DefaultConfig.Instance
             .AddJob(job)
             .AddDiagnoser(MemoryDiagnoser.Default)
