@@ -1,3 +1,4 @@
+using DeepCnn.Testing;
 using DeepCnn.Mnist.Idx;
 using FsCheck;
 using FsCheck.Fluent;
@@ -47,7 +48,7 @@ public sealed class IdxFuzzTests
     public Property Mutated_files_are_valid_or_rejected_cleanly() =>
         Prop.ForAll(MutatedFiles.ToArbitrary(), file => AssertReadsOrRejects(file.Content, file.IsImages));
 
-    private static byte[] Build(ImageSet set, bool isImages, bool gzip, bool mutateCompressed, IEnumerable<Mutation> mutations)
+    private static byte[] Build(ImageSet set, bool isImages, bool gzip, bool mutateCompressed, IEnumerable<ByteMutation> mutations)
     {
         var content = isImages ? IdxWriter.EncodeImages(Synthetic.Images(set)) : IdxWriter.EncodeLabels(set.Labels);
         if (!gzip)
@@ -58,7 +59,7 @@ public sealed class IdxFuzzTests
         return mutateCompressed ? Mutate(Synthetic.Gzip(content), mutations) : Synthetic.Gzip(Mutate(content, mutations));
     }
 
-    private static byte[] Mutate(byte[] content, IEnumerable<Mutation> mutations) =>
+    private static byte[] Mutate(byte[] content, IEnumerable<ByteMutation> mutations) =>
         mutations.Aggregate(content, (current, mutation) => mutation.Apply(current));
 
     private static void AssertReadsOrRejects(byte[] content, bool isImages)

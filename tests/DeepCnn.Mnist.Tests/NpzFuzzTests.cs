@@ -1,3 +1,4 @@
+using DeepCnn.Testing;
 using DeepCnn.Mnist.Npz;
 using FsCheck;
 using FsCheck.Fluent;
@@ -10,7 +11,7 @@ public sealed class NpzFuzzTests
 {
     private const string Name = "fuzzed.npz";
 
-    private static readonly Gen<List<Mutation>> Mutations =
+    private static readonly Gen<List<ByteMutation>> Mutations =
         from count in Gen.Choose(1, 3)
         from mutations in Gen.ListOf(Mutation.Generator, count)
         select mutations;

@@ -16,10 +16,7 @@ public sealed class Residual : Layer
 {
     private readonly List<Layer> _inner;
     private readonly bool _zeroInitLastNorm;
-    private float[][] _outputs = [];
-    private float[] _gradA = [], _gradB = [];
-    private int _viewBatch = -1;
-    private Tensor[] _outputViews = [], _inputGradViews = [];
+    private LayerChainBuffers _buffers = new(0);
 
     /// <summary>A residual block around <paramref name="inner"/> (applied in order).</summary>
     /// <param name="inner">The branch F; its output shape must equal its input shape.</param>
@@ -88,21 +85,19 @@ public sealed class Residual : Layer
         foreach (var layer in _inner)
             foreach (var p in layer.Parameters)
                 ExposeParameter($"{layer.Name}/{p.Name}", p);
-        _outputs = new float[_inner.Count][];
-        for (int i = 0; i < _outputs.Length; i++)
-            _outputs[i] = [];
+        _buffers = new LayerChainBuffers(_inner.Count);
     }
 
     /// <inheritdoc/>
     public override void Forward(Tensor x, Tensor y, bool training)
     {
         RequireShapes(x, y);
-        PrepareViews(x.Dim(0));
+        _buffers.Prepare(_inner, x.Dim(0));
         var current = x;
         for (int i = 0; i < _inner.Count; i++)
         {
-            _inner[i].Forward(current, _outputViews[i], training);
-            current = _outputViews[i];
+            _inner[i].Forward(current, _buffers.Outputs[i], training);
+            current = _buffers.Outputs[i];
         }
         System.Numerics.Tensors.TensorPrimitives.Add(x.Span, current.Span, y.Span);
     }
@@ -115,9 +110,9 @@ public sealed class Residual : Layer
         var g = dy;
         for (int i = _inner.Count - 1; i >= 0; i--)
         {
-            var input = i == 0 ? x : _outputViews[i - 1];
-            var gradIn = i > 0 ? _inputGradViews[i] : (dx is null ? null : _inputGradViews[0]);
-            _inner[i].Backward(input, _outputViews[i], g, gradIn);
+            var input = i == 0 ? x : _buffers.Outputs[i - 1];
+            var gradIn = i > 0 || dx is not null ? _buffers.InputGradients[i] : null;
+            _inner[i].Backward(input, _buffers.Outputs[i], g, gradIn);
             if (gradIn is null)
                 return;
             g = gradIn;
@@ -130,24 +125,7 @@ public sealed class Residual : Layer
     {
         ulong h = 17;
         for (int i = 0; i < _inner.Count; i++)
-            h = (h * 31) ^ _inner[i].KinkSignature(_outputViews[i]);
+            h = (h * 31) ^ _inner[i].KinkSignature(_buffers.Outputs[i]);
         return h;
-    }
-
-    private void PrepareViews(int batch)
-    {
-        if (batch == _viewBatch)
-            return;
-        _outputViews = new Tensor[_inner.Count];
-        _inputGradViews = new Tensor[_inner.Count];
-        for (int i = 0; i < _inner.Count; i++)
-        {
-            _outputViews[i] = Workspace.Rent(ref _outputs[i], [batch, .. _inner[i].OutputShape]);
-            Workspace.Rent(ref i % 2 == 0 ? ref _gradA : ref _gradB, [batch, .. _inner[i].InputShape]);
-        }
-        // Views after all growth, so none points at a replaced array.
-        for (int i = 0; i < _inner.Count; i++)
-            _inputGradViews[i] = Workspace.View(i % 2 == 0 ? _gradA : _gradB, [batch, .. _inner[i].InputShape]);
-        _viewBatch = batch;
     }
 }

@@ -22,17 +22,13 @@ public sealed partial class Sequential
 {
     private readonly List<Layer> _layers = [];
     private Parameter[] _parameters = [];
-    private float[][] _outputs = [];
-    private float[] _gradA = [], _gradB = [], _lossGrad = [];
+    private LayerChainBuffers _buffers = new(0);
+    private float[] _lossGrad = [];
     private float[] _xBatch = [], _yBatch = [];
     private int[] _order = [];
     private Rng? _shuffleRng;
     private long _trainSteps;
 
-    // Views over the buffers for the current batch size, remade only when the batch size changes,
-    // so that a steady training loop creates no objects per step.
-    private int _viewBatch = -1;
-    private Tensor[] _outputViews = [], _inputGradViews = [];
     private Tensor? _lossGradView;
 
     /// <summary>Creates an empty model.</summary>
@@ -136,9 +132,7 @@ public sealed partial class Sequential
             }
             shape = layer.OutputShape;
         }
-        _outputs = new float[_layers.Count][];
-        for (int i = 0; i < _outputs.Length; i++)
-            _outputs[i] = [];
+        _buffers = new LayerChainBuffers(_layers.Count);
         _parameters = _layers.SelectMany(l => l.Parameters).ToArray();
         _shuffleRng = new Rng(Rng.Derive(Seed, 2));
         IsBuilt = true;
@@ -174,30 +168,16 @@ public sealed partial class Sequential
         var current = x;
         for (int i = 0; i < _layers.Count; i++)
         {
-            _layers[i].Forward(current, _outputViews[i], training);
-            current = _outputViews[i];
+            _layers[i].Forward(current, _buffers.Outputs[i], training);
+            current = _buffers.Outputs[i];
         }
         return current;
     }
 
     private void PrepareViews(int batch)
     {
-        if (batch == _viewBatch)
-            return;
-        _outputViews = new Tensor[_layers.Count];
-        _inputGradViews = new Tensor[_layers.Count];
-        for (int i = 0; i < _layers.Count; i++)
-        {
-            _outputViews[i] = Workspace.Rent(ref _outputs[i], [batch, .. _layers[i].OutputShape]);
-            // Layer i writes dL/d(its input) into one of two ping-pong buffers; layer 0's goes to the caller.
-            if (i > 0)
-                _inputGradViews[i] = Workspace.Rent(ref i % 2 == 0 ? ref _gradA : ref _gradB, [batch, .. _layers[i].InputShape]);
-        }
-        // Growing a ping-pong buffer for a later layer may have replaced the array under an earlier view.
-        for (int i = 1; i < _layers.Count; i++)
-            _inputGradViews[i] = Workspace.View(i % 2 == 0 ? _gradA : _gradB, [batch, .. _layers[i].InputShape]);
-        _lossGradView = Workspace.Rent(ref _lossGrad, [batch, .. OutputShape]);
-        _viewBatch = batch;
+        if (_buffers.Prepare(_layers, batch))
+            _lossGradView = Workspace.Rent(ref _lossGrad, [batch, .. OutputShape]);
     }
 
     /// <summary>
@@ -226,9 +206,10 @@ public sealed partial class Sequential
         for (int i = _layers.Count - 1; i >= 0; i--)
         {
             var layer = _layers[i];
-            var input = i == 0 ? x : _outputViews[i - 1];
-            var output = _outputViews[i];
-            var dx = i > 0 ? _inputGradViews[i] : inputGradient;
+            var input = i == 0 ? x : _buffers.Outputs[i - 1];
+            var output = _buffers.Outputs[i];
+            // Layer 0's input gradient goes to the caller (or nowhere).
+            var dx = i > 0 ? _buffers.InputGradients[i] : inputGradient;
             if (fromLogits && i == _layers.Count - 1)
                 ((ActivatedLayer)layer).BackwardFromLogits(input, dy, dx);
             else
@@ -260,9 +241,9 @@ public sealed partial class Sequential
     /// <summary>The output of layer <paramref name="index"/> from the last forward pass (a view of a reused buffer).</summary>
     public Tensor LayerOutput(int index)
     {
-        if (_outputViews.Length != _layers.Count)
+        if (!_buffers.IsPrepared)
             throw new InvalidOperationException($"Model '{Name}' has not run a forward pass yet.");
-        return _outputViews[index];
+        return _buffers.Outputs[index];
     }
 
     /// <summary>Sets every parameter gradient to zero.</summary>
@@ -489,7 +470,7 @@ public sealed partial class Sequential
         ulong h = 0;
         PrepareViews(batch);
         for (int i = 0; i < _layers.Count; i++)
-            h = (h * 31) ^ _layers[i].KinkSignature(_outputViews[i]);
+            h = (h * 31) ^ _layers[i].KinkSignature(_buffers.Outputs[i]);
         return h;
     }
 

@@ -1,3 +1,4 @@
+using DeepCnn.Testing;
 using System.Buffers.Binary;
 using System.Text.Json.Nodes;
 using DeepCnn.Serialization;
@@ -57,7 +58,7 @@ public class LoaderFuzzTests
         select (ByteMutation)new Insert(position, extra),
         from word in Gen.Choose(2, 3)
         from value in Gen.Elements<uint>(0, 1, 2, 16, 1000, 1u << 24, int.MaxValue, uint.MaxValue)
-        select (ByteMutation)new SetPreambleWord(word, value));
+        select (ByteMutation)new SetWord(word, value, BigEndian: false));
 
     private static readonly Gen<byte[]> MutatedFiles =
         from file in Gen.Elements<byte[]>(ValidFiles)
@@ -122,61 +123,6 @@ public class LoaderFuzzTests
         foreach (var mutation in mutations)
             mutation.Apply(header);
         return ModelFiles.Join(header, data);
-    }
-
-    private abstract record ByteMutation
-    {
-        public abstract byte[] Apply(byte[] content);
-    }
-
-    private sealed record FlipBit(int Position, int Bit) : ByteMutation
-    {
-        public override byte[] Apply(byte[] content)
-        {
-            if (content.Length == 0)
-                return content;
-            var result = content.ToArray();
-            result[Position % result.Length] ^= (byte)(1 << Bit);
-            return result;
-        }
-    }
-
-    private sealed record SetByte(int Position, byte Value) : ByteMutation
-    {
-        public override byte[] Apply(byte[] content)
-        {
-            if (content.Length == 0)
-                return content;
-            var result = content.ToArray();
-            result[Position % result.Length] = Value;
-            return result;
-        }
-    }
-
-    private sealed record Truncate(int Keep) : ByteMutation
-    {
-        public override byte[] Apply(byte[] content) => content[..(Keep % (content.Length + 1))];
-    }
-
-    private sealed record Insert(int Position, byte[] Extra) : ByteMutation
-    {
-        public override byte[] Apply(byte[] content)
-        {
-            int at = Position % (content.Length + 1);
-            return [.. content[..at], .. Extra, .. content[at..]];
-        }
-    }
-
-    private sealed record SetPreambleWord(int Word, uint Value) : ByteMutation
-    {
-        public override byte[] Apply(byte[] content)
-        {
-            if (content.Length < 4 * (Word + 1))
-                return content;
-            var result = content.ToArray();
-            BinaryPrimitives.WriteUInt32LittleEndian(result.AsSpan(4 * Word), Value);
-            return result;
-        }
     }
 
     /// <summary>One edit of the header: node and value are chosen modulo what exists.</summary>
