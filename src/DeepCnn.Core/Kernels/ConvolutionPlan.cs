@@ -18,8 +18,13 @@ internal abstract class ConvolutionPlan
     /// <summary>Cin * kh * kw, the length of one filter.</summary>
     protected int PatchSize => Geometry.PatchSize;
 
-    /// <summary>y = conv(x, w) + b, then max(y, 0) when <paramref name="relu"/>. b may be empty.</summary>
-    public abstract void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b, Span<float> y, bool relu);
+    /// <summary>
+    /// y = conv(x, w) + b, then max(y, 0) when <paramref name="relu"/>, then + skip when
+    /// <paramref name="skip"/> [Cout, Hout, Wout] is not empty (a residual block's identity path,
+    /// added while y is written). b may be empty.
+    /// </summary>
+    public abstract void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b, Span<float> y, bool relu,
+        ReadOnlySpan<float> skip = default);
 
     /// <summary>Repacks w [Cout, Cin, kh, kw] into the layout the input gradient needs; call once before the backward items.</summary>
     public abstract void PrepareBackward(ReadOnlySpan<float> w);

@@ -55,14 +55,15 @@ internal sealed class DirectConvolution : ConvolutionPlan
     }
 
     /// <inheritdoc/>
-    public override void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b, Span<float> y, bool relu)
+    public override void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b, Span<float> y, bool relu,
+        ReadOnlySpan<float> skip = default)
     {
         var g = Geometry;
         var xp = ThreadScratch.Get(ScratchSlot.PaddedInput, _paddedXLength);
         Pad(x, xp, g.InChannels, g.InHeight, g.InWidth, g.PadTop, g.PadLeft, _hp, _wp);
         var grid = ThreadScratch.Get(ScratchSlot.OutputGrid, g.OutChannels * _gridRounded);
         MicroKernels.Broadcast(w, PatchSize, xp, _rowsX, grid, _gridRounded, g.OutChannels, PatchSize, _gridRounded, b, relu, accumulate: false);
-        DropGarbageColumns(grid, _gridRounded, _wp, y, g.OutChannels, g.OutHeight, g.OutWidth);
+        DropGarbageColumns(grid, _gridRounded, _wp, y, g.OutChannels, g.OutHeight, g.OutWidth, skip);
     }
 
     /// <inheritdoc/>
@@ -113,7 +114,7 @@ internal sealed class DirectConvolution : ConvolutionPlan
         int k = g.OutChannels * g.KernelHeight * g.KernelWidth;
         var dxGrid = ThreadScratch.Get(ScratchSlot.OutputGrid, g.InChannels * _gridDRounded);
         MicroKernels.Broadcast(_flipped, k, dzPadded, _rowsD, dxGrid, _gridDRounded, g.InChannels, k, _gridDRounded, default, relu: false, accumulate: false);
-        DropGarbageColumns(dxGrid, _gridDRounded, _wd, dx, g.InChannels, g.InHeight, g.InWidth);
+        DropGarbageColumns(dxGrid, _gridDRounded, _wd, dx, g.InChannels, g.InHeight, g.InWidth, default);
     }
 
     // Row (c, p, q) of the implicit im2col matrix starts at c * plane + p * width + q.
@@ -144,11 +145,19 @@ internal sealed class DirectConvolution : ConvolutionPlan
                 src.Slice(((c * h) + i) * w, w).CopyTo(dst.Slice((c * plane) + ((i + top) * wp) + left, w));
     }
 
-    // grid [C, rows * gridWidth (+ tail)] with row stride gridWidth to dst [C, rows, width].
-    private static void DropGarbageColumns(ReadOnlySpan<float> grid, int gridStride, int gridWidth, Span<float> dst, int channels, int rows, int width)
+    // grid [C, rows * gridWidth (+ tail)] with row stride gridWidth to dst [C, rows, width], plus skip [C, rows, width] unless empty.
+    private static void DropGarbageColumns(ReadOnlySpan<float> grid, int gridStride, int gridWidth, Span<float> dst, int channels, int rows, int width,
+        ReadOnlySpan<float> skip)
     {
         for (int c = 0; c < channels; c++)
             for (int i = 0; i < rows; i++)
-                grid.Slice((c * gridStride) + (i * gridWidth), width).CopyTo(dst.Slice(((c * rows) + i) * width, width));
+            {
+                var row = grid.Slice((c * gridStride) + (i * gridWidth), width);
+                int at = ((c * rows) + i) * width;
+                if (skip.IsEmpty)
+                    row.CopyTo(dst.Slice(at, width));
+                else
+                    TensorPrimitives.Add(row, skip.Slice(at, width), dst.Slice(at, width));
+            }
     }
 }

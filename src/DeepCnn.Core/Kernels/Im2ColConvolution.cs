@@ -26,12 +26,15 @@ internal sealed class Im2ColConvolution : ConvolutionPlan
     }
 
     /// <inheritdoc/>
-    public override void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b, Span<float> y, bool relu)
+    public override void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b, Span<float> y, bool relu,
+        ReadOnlySpan<float> skip = default)
     {
         var g = Geometry;
         var col = ThreadScratch.Get(ScratchSlot.Columns, PatchSize * g.OutPlane);
         Im2Col.Pack(x, col, g);
         MicroKernels.Broadcast(w, PatchSize, col, _colRows, y, g.OutPlane, g.OutChannels, PatchSize, g.OutPlane, b, relu, accumulate: false);
+        if (!skip.IsEmpty)
+            System.Numerics.Tensors.TensorPrimitives.Add(y, skip, y);
     }
 
     /// <inheritdoc/>

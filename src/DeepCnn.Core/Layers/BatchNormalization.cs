@@ -21,10 +21,15 @@ namespace DeepCnn.Layers;
 /// </remarks>
 public sealed class BatchNormalization : Layer
 {
-    private float[] _xhat = [];
+    // Per channel, the mean and 1/sqrt(var + eps) the last forward normalized with; backward
+    // recomputes xhat from them and x instead of keeping a tensor of it.
+    private float[] _mean = [];
     private float[] _invStd = [];
     private bool _lastTraining;
-    private readonly ChannelWork _work = new();
+    // Per channel, the coefficients of dx (backward).
+    private float[] _slope = [], _gradientShift = [];
+    private double[] _partials = [];
+    private readonly ItemWork _work = new();
 
     // Elements below which a pass runs on one thread (about 10 us of work).
     private const int ParallelThreshold = 16_384;
@@ -91,125 +96,252 @@ public sealed class BatchNormalization : Layer
     }
 
     /// <inheritdoc/>
-    public override void Forward(Tensor x, Tensor y, bool training)
-    {
-        RequireShapes(x, y);
-        _lastTraining = training;
-        ScratchTensor.Grow(ref _invStd, Channels);
-        ScratchTensor.Grow(ref _xhat, x.Length);
-        _work.Set(this, x, y, dy: null, dx: null, forward: true);
-        RunChannels(x.Length);
-    }
+    public override void Forward(Tensor x, Tensor y, bool training) => RunForward(x, y, training, relu: false);
 
     /// <inheritdoc/>
-    public override void Backward(Tensor x, Tensor y, Tensor dy, Tensor? dx)
-    {
-        RequireShapes(x, y);
-        _work.Set(this, x, y, dy, dx, forward: false);
-        RunChannels(x.Length);
-    }
+    public override void Backward(Tensor x, Tensor y, Tensor dy, Tensor? dx) => RunBackward(x, reluOutput: null, dy, dx);
 
-    // Channels are independent: one work item each, so any thread count gives the same bits. Small
-    // tensors stay on the caller, where waking the pool would cost more than the work.
-    private void RunChannels(int elements)
+    /// <summary>
+    /// This layer followed by a ReLU in one pass: writes relu(y) into <paramref name="reluOutput"/>
+    /// and never materializes y. Bit-identical to <see cref="Forward(Tensor, Tensor, bool)"/> then <see cref="ReLU.Forward"/>.
+    /// </summary>
+    internal void ForwardRelu(Tensor x, Tensor reluOutput, bool training) => RunForward(x, reluOutput, training, relu: true);
+
+    /// <summary>
+    /// Backward through this layer and the ReLU fused after it by <see cref="ForwardRelu"/>, from the
+    /// gradient at the ReLU's output: dz = dy where reluOutput &gt; 0 is applied inside the BatchNorm passes.
+    /// </summary>
+    internal void BackwardRelu(Tensor x, Tensor reluOutput, Tensor dy, Tensor? dx) => RunBackward(x, reluOutput, dy, dx);
+
+    private void RunForward(Tensor x, Tensor y, bool training, bool relu)
     {
-        if (elements >= ParallelThreshold)
-            Compute.For(_work, Channels);
-        else
-            for (int c = 0; c < Channels; c++)
-                _work.Execute(c);
+        BeginForwardItems(x, y, training, relu);
+        if (training)
+        {
+            RunItems(Phase.Statistics, x.Dim(0));
+            FinishStatistics();
+        }
+        RunItems(Phase.Normalize, x.Dim(0));
         _work.Clear();
     }
 
-    // One channel's forward: statistics over its N segments of H*W values, then xhat and y.
-    private void ForwardChannel(int c, ReadOnlySpan<float> xs, Span<float> ys)
+    private void RunBackward(Tensor x, Tensor? reluOutput, Tensor dy, Tensor? dx)
     {
-        int batch = xs.Length / SampleSize(InputShape), channels = Channels, spatial = Spatial;
-        int m = batch * spatial;
-        var xhat = _xhat.AsSpan(0, xs.Length);
-        float gamma = Gamma.Value[c], beta = Beta.Value[c];
-        double mean, variance;
-        if (_lastTraining)
+        BeginBackwardItems(x, reluOutput, dy, dx);
+        RunItems(Phase.GradientSums, x.Dim(0));
+        FinishGradientSums();
+        if (dx is not null)
+            RunItems(Phase.InputGradient, x.Dim(0));
+        _work.Clear();
+    }
+
+    // The item passes below let a residual block run this layer item by item inside a parallel loop
+    // of its own, fused with its neighbours. Forward: BeginForwardItems, StatisticsItem for every item
+    // and FinishStatistics (training only), NormalizeItem for every item, EndItems. Backward:
+    // BeginBackwardItems, GradientSumsItem for every item, FinishGradientSums, InputGradientItem for
+    // every item, EndItems. The Finish steps add the items' partial sums in item order.
+
+    /// <summary>Sets up a forward pass (y, or relu(y) when <paramref name="relu"/>); in inference the statistics are the moving ones.</summary>
+    internal void BeginForwardItems(Tensor x, Tensor y, bool training, bool relu)
+    {
+        RequireShapes(x, y);
+        int channels = Channels;
+        _lastTraining = training;
+        ScratchTensor.Grow(ref _mean, channels);
+        ScratchTensor.Grow(ref _invStd, channels);
+        _work.Set(this, x, y, dy: null, dx: null, relu);
+        if (training)
+            ScratchTensor.Grow(ref _partials, 2 * x.Dim(0) * channels);
+        else
         {
-            float shift = xs[c * spatial];
-            double sum = 0, sq = 0;
+            for (int c = 0; c < channels; c++)
+            {
+                _mean[c] = MovingMean.Value[c];
+                _invStd[c] = (float)(1.0 / Math.Sqrt(MovingVariance.Value[c] + Epsilon));
+            }
+        }
+    }
+
+    /// <summary>Item <paramref name="item"/>'s per-channel sums for the batch statistics (training).</summary>
+    internal void StatisticsItem(int item) => _work.ExecuteItem(Phase.Statistics, item);
+
+    /// <summary>
+    /// The batch statistics from the items' sums, and the moving averages' update. Each item's sums
+    /// are shifted by its own first value (see <see cref="ExecuteItem"/>); the items' means and squared
+    /// deviations are merged in item order with Chan et al.'s pairwise update, in double.
+    /// </summary>
+    internal void FinishStatistics()
+    {
+        int batch = _work.Batch, channels = Channels, spatial = Spatial, m = batch * spatial;
+        var xs = _work.Input;
+        // Keras's fused image kernel feeds the unbiased variance to the moving average; vectors do not.
+        double bessel = InputShape.Length == 3 && m > 1 ? m / (m - 1.0) : 1.0;
+        for (int c = 0; c < channels; c++)
+        {
+            double mean = 0, squaredDeviations = 0;
             for (int n = 0; n < batch; n++)
             {
-                var (segmentSum, segmentSq) = BatchNormKernels.ShiftedSums(xs.Slice(((n * channels) + c) * spatial, spatial), shift);
-                sum += segmentSum;
-                sq += segmentSq;
+                int at = 2 * ((n * channels) + c);
+                double sum = _partials[at], sumOfSquares = _partials[at + 1];
+                double itemMean = xs[((n * channels) + c) * spatial] + (sum / spatial);
+                double itemDeviations = Math.Max(0, sumOfSquares - (sum * sum / spatial));
+                double delta = itemMean - mean, before = (double)n * spatial, after = before + spatial;
+                mean += delta * spatial / after;
+                squaredDeviations += itemDeviations + (delta * delta * before * spatial / after);
             }
-            double shiftedMean = sum / m;
-            mean = shift + shiftedMean;
-            variance = Math.Max(0, (sq / m) - (shiftedMean * shiftedMean));
-            // The fused image kernel feeds the unbiased variance to the moving average; vectors do not.
-            double bessel = InputShape.Length == 3 && m > 1 ? m / (m - 1.0) : 1.0;
+            double variance = squaredDeviations / m;
             ref float mm = ref MovingMean.Value[c];
             ref float mv = ref MovingVariance.Value[c];
             mm = (float)((mm * Momentum) + (mean * (1 - Momentum)));
             mv = (float)((mv * Momentum) + (variance * bessel * (1 - Momentum)));
-        }
-        else
-        {
-            mean = MovingMean.Value[c];
-            variance = MovingVariance.Value[c];
-        }
-        float inv = (float)(1.0 / Math.Sqrt(variance + Epsilon));
-        _invStd[c] = inv;
-        for (int n = 0; n < batch; n++)
-        {
-            int start = ((n * channels) + c) * spatial;
-            BatchNormKernels.Normalize(xs.Slice(start, spatial), (float)mean, inv, gamma, beta, xhat.Slice(start, spatial), ys.Slice(start, spatial));
+            _mean[c] = (float)mean;
+            _invStd[c] = (float)(1.0 / Math.Sqrt(variance + Epsilon));
         }
     }
 
-    // One channel's backward. Training: dx = gamma * invStd * (dy - mean(dy) - xhat * mean(dy * xhat));
-    // inference: the statistics are constants, so dx = gamma * invStd * dy.
-    private void BackwardChannel(int c, ReadOnlySpan<float> dys, Span<float> dxs)
+    /// <summary>Item <paramref name="item"/>'s output.</summary>
+    internal void NormalizeItem(int item) => _work.ExecuteItem(Phase.Normalize, item);
+
+    /// <summary>Sets up a backward pass from dy (at the fused ReLU's output when <paramref name="reluOutput"/> is given).</summary>
+    internal void BeginBackwardItems(Tensor x, Tensor? reluOutput, Tensor dy, Tensor? dx)
     {
-        int batch = dys.Length / SampleSize(InputShape), channels = Channels, spatial = Spatial;
-        int m = batch * spatial;
-        var xhat = _xhat.AsSpan(0, dys.Length);
-        double sumDy = 0, sumDyXhat = 0;
-        for (int n = 0; n < batch; n++)
+        RequireShapes(x, dy);
+        if (_invStd.Length < Channels)
+            throw new InvalidOperationException($"{Name}: backward needs a forward pass first.");
+        _work.Set(this, x, reluOutput, dy, dx, relu: reluOutput is not null);
+        ScratchTensor.Grow(ref _partials, 2 * x.Dim(0) * Channels);
+    }
+
+    /// <summary>Item <paramref name="item"/>'s per-channel sums of dz and dz * xhat.</summary>
+    internal void GradientSumsItem(int item) => _work.ExecuteItem(Phase.GradientSums, item);
+
+    /// <summary>gamma's and beta's gradients from the items' sums, and the coefficients of dx.</summary>
+    internal void FinishGradientSums()
+    {
+        int batch = _work.Batch, m = batch * Spatial;
+        // Per channel, dx = g * dz + slope * xhat + shift (training); the statistics are constants in inference.
+        var slope = ScratchTensor.Grow(ref _slope, Channels);
+        var shift = ScratchTensor.Grow(ref _gradientShift, Channels);
+        for (int c = 0; c < Channels; c++)
         {
-            int start = ((n * channels) + c) * spatial;
-            var (segmentDy, segmentDyXhat) = BatchNormKernels.GradientSums(dys.Slice(start, spatial), xhat.Slice(start, spatial));
-            sumDy += segmentDy;
-            sumDyXhat += segmentDyXhat;
-        }
-        Beta.Grad[c] += (float)sumDy;
-        Gamma.Grad[c] += (float)sumDyXhat;
-        if (dxs.IsEmpty)
-            return;
-        float g = Gamma.Value[c] * _invStd[c];
-        float shift = _lastTraining ? (float)(-g * sumDy / m) : 0f;
-        float slope = _lastTraining ? (float)(-g * sumDyXhat / m) : 0f;
-        for (int n = 0; n < batch; n++)
-        {
-            int start = ((n * channels) + c) * spatial;
-            BatchNormKernels.InputGradient(dys.Slice(start, spatial), xhat.Slice(start, spatial), g, slope, shift, dxs.Slice(start, spatial));
+            var (sumDy, sumDyXhat) = ReducePartials(c, batch);
+            Beta.Grad[c] += (float)sumDy;
+            Gamma.Grad[c] += (float)sumDyXhat;
+            float g = Gamma.Value[c] * _invStd[c];
+            shift[c] = _lastTraining ? (float)(-g * sumDy / m) : 0f;
+            slope[c] = _lastTraining ? (float)(-g * sumDyXhat / m) : 0f;
         }
     }
 
-    /// <summary>The per-channel loop body handed to the worker pool; one reused instance, so no allocation per call.</summary>
-    private sealed class ChannelWork : IParallelWork
+    /// <summary>Item <paramref name="item"/>'s input gradient.</summary>
+    internal void InputGradientItem(int item) => _work.ExecuteItem(Phase.InputGradient, item);
+
+    /// <summary>Ends a pass run item by item.</summary>
+    internal void EndItems() => _work.Clear();
+
+    // Items are independent within a phase, each writing its own partial sums, which ReducePartials
+    // adds in item order, so any thread count gives the same bits. Each item is a contiguous block of
+    // memory, which the hardware prefetchers stream. Small tensors stay on the caller, where waking
+    // the pool would cost more than the work.
+    private void RunItems(Phase phase, int batch)
+    {
+        _work.Phase = phase;
+        // A phase is a few microseconds: one chunk of consecutive items per thread, since claiming a
+        // chunk costs a cache-line transfer between cores. Chunking does not change what an item computes.
+        _work.Chunks = batch * SampleSize(InputShape) >= ParallelThreshold ? Math.Min(Compute.ThreadCount, batch) : 1;
+        if (_work.Chunks > 1)
+            Compute.For(_work, _work.Chunks);
+        else
+            _work.Execute(0);
+    }
+
+    // Channel c's two sums over the batch: the items' partials, added in item order.
+    private (double A, double B) ReducePartials(int c, int batch)
+    {
+        double a = 0, b = 0;
+        for (int n = 0; n < batch; n++)
+        {
+            int at = 2 * ((n * Channels) + c);
+            a += _partials[at];
+            b += _partials[at + 1];
+        }
+        return (a, b);
+    }
+
+    // One item, every channel: the phase's pass over its contiguous [C, H*W] block.
+    private void ExecuteItem(Phase phase, int n, ReadOnlySpan<float> xs, ReadOnlySpan<float> ys, ReadOnlySpan<float> dys, Span<float> outs)
+    {
+        int channels = Channels, spatial = Spatial;
+        for (int c = 0; c < channels; c++)
+        {
+            int start = ((n * channels) + c) * spatial, at = 2 * ((n * channels) + c);
+            var x = xs.Slice(start, spatial);
+            switch (phase)
+            {
+                case Phase.Statistics:
+                    // Shifted by the segment's first value, a sample near its mean: E[d^2] - E[d]^2 stays accurate for any offset.
+                    (_partials[at], _partials[at + 1]) = BatchNormKernels.ShiftedSums(x, x[0]);
+                    break;
+                case Phase.Normalize:
+                    var segment = outs.Slice(start, spatial);
+                    BatchNormKernels.Normalize(x, _mean[c], _invStd[c], Gamma.Value[c], Beta.Value[c], segment);
+                    if (!ys.IsEmpty) // a fused ReLU, while the segment is in L1; the same call as ReLU.Forward, so the same bits
+                        System.Numerics.Tensors.TensorPrimitives.Max(segment, 0f, segment);
+                    break;
+                case Phase.GradientSums:
+                    (_partials[at], _partials[at + 1]) = BatchNormKernels.GradientSums(dys.Slice(start, spatial),
+                        ys.IsEmpty ? ys : ys.Slice(start, spatial), x, _mean[c], _invStd[c]);
+                    break;
+                default:
+                    BatchNormKernels.InputGradient(dys.Slice(start, spatial), ys.IsEmpty ? ys : ys.Slice(start, spatial), x,
+                        _mean[c], _invStd[c], Gamma.Value[c] * _invStd[c], _slope[c], _gradientShift[c], outs.Slice(start, spatial));
+                    break;
+            }
+        }
+    }
+
+    private enum Phase
+    {
+        Statistics,
+        Normalize,
+        GradientSums,
+        InputGradient,
+    }
+
+    /// <summary>The loop body handed to the worker pool, chunk i being a run of consecutive items; one reused instance, so no allocation per call.</summary>
+    private sealed class ItemWork : IParallelWork
     {
         private BatchNormalization? _layer;
         private Tensor? _x, _y, _dy, _dx;
-        private bool _forward;
+        private bool _relu;
 
-        public void Set(BatchNormalization layer, Tensor x, Tensor y, Tensor? dy, Tensor? dx, bool forward) =>
-            (_layer, _x, _y, _dy, _dx, _forward) = (layer, x, y, dy, dx, forward);
+        public Phase Phase;
+        public int Chunks;
+
+        public int Batch => _x!.Dim(0);
+
+        public ReadOnlySpan<float> Input => _x!.Span;
+
+        // Forward: y is the output (or the fused ReLU's). Backward: y is the fused ReLU's output (the mask) or null.
+        public void Set(BatchNormalization layer, Tensor x, Tensor? y, Tensor? dy, Tensor? dx, bool relu) =>
+            (_layer, _x, _y, _dy, _dx, _relu) = (layer, x, y, dy, dx, relu);
 
         public void Clear() => (_layer, _x, _y, _dy, _dx) = (null, null, null, null, null);
 
         public void Execute(int index)
         {
-            if (_forward)
-                _layer!.ForwardChannel(index, _x!.Span, _y!.Span);
-            else
-                _layer!.BackwardChannel(index, _dy!.Span, _dx is null ? Span<float>.Empty : _dx.Span);
+            int batch = Batch;
+            for (int n = index * batch / Chunks, end = (index + 1) * batch / Chunks; n < end; n++)
+                ExecuteItem(Phase, n);
+        }
+
+        public void ExecuteItem(Phase phase, int item)
+        {
+            bool forward = phase is Phase.Statistics or Phase.Normalize;
+            // In the forward phases the mask only says "fused ReLU": the output is outs.
+            var mask = _relu ? _y!.Span : default;
+            var outs = forward ? _y!.Span : _dx is null ? Span<float>.Empty : _dx.Span;
+            _layer!.ExecuteItem(phase, item, _x!.Span, mask, _dy is null ? default : _dy.Span, outs);
         }
     }
 }

@@ -151,58 +151,105 @@ public sealed class Conv2D : ActivatedLayer
             RunBackward(x, y, dy, dx);
     }
 
-    private void RunForward(Tensor x, Tensor y, bool relu)
+    /// <summary>
+    /// y = conv(x) + b + skip, for a layer without activation that ends a residual branch: the
+    /// identity path is added while y is written instead of in a pass of its own. Bit-identical to
+    /// <see cref="Layer.Forward"/> followed by adding <paramref name="skip"/>.
+    /// </summary>
+    internal void ForwardPlusSkip(Tensor x, Tensor skip, Tensor y)
     {
-        var g = _geometry;
-        int batch = x.Dim(0);
+        if (Activation != Activation.None)
+            throw new InvalidOperationException($"{Name}: a skip can only be added to a linear output, but this layer applies {Activation}.");
+        RequireShapes(x, y);
+        if (!y.HasShape(skip.Shape)) // formats the message only on failure: the steady state allocates nothing
+            Tensor.RequireSameShape(y, skip, $"{Name} skip");
+        RunForward(x, y, relu: false, skip);
+    }
+
+    private void RunForward(Tensor x, Tensor y, bool relu, Tensor? skip = null)
+    {
         if (EffectiveAlgorithm == ConvAlgorithm.Reference)
         {
             var bias = Bias is null ? ReadOnlySpan<float>.Empty : Bias.Value.Span;
-            Conv2DReference.Forward(x.Span, Kernel.Value.Span, bias, y.Span, batch, g);
+            Conv2DReference.Forward(x.Span, Kernel.Value.Span, bias, y.Span, x.Dim(0), _geometry);
+            if (skip is not null)
+                TensorPrimitives.Add(y.Span, skip.Span, y.Span);
             return;
         }
-        var work = _forward;
-        work.Plan = Plan();
-        (work.X, work.Y, work.Weights, work.Bias, work.Relu) = (x, y, Kernel.Value, Bias?.Value, relu);
+        BeginForwardItems(x, y, relu, skip);
         try
         {
-            Compute.For(work, batch);
+            Compute.For(_forward, x.Dim(0));
         }
         finally
         {
-            work.Clear();
+            _forward.Clear();
         }
     }
 
     // reluOutput: y of a fused ReLU, whose mask turns dy into dz; null when dy already is dz.
     private void RunBackward(Tensor x, Tensor? reluOutput, Tensor dy, Tensor? dx)
     {
-        var g = _geometry;
-        int batch = x.Dim(0);
         if (EffectiveAlgorithm == ConvAlgorithm.Reference)
         {
             var dbias = Bias is null ? Span<float>.Empty : Bias.Grad.Span;
-            Conv2DReference.BackwardWeights(x.Span, dy.Span, Kernel.Grad.Span, dbias, batch, g);
+            Conv2DReference.BackwardWeights(x.Span, dy.Span, Kernel.Grad.Span, dbias, x.Dim(0), _geometry);
             if (dx is not null)
-                Conv2DReference.BackwardInput(dy.Span, Kernel.Value.Span, dx.Span, batch, g);
+                Conv2DReference.BackwardInput(dy.Span, Kernel.Value.Span, dx.Span, x.Dim(0), _geometry);
             return;
         }
-        var plan = Plan();
-        plan.PrepareBackward(Kernel.Value.Span);
-        var work = _backward;
-        int wSize = Kernel.Value.Length;
-        ScratchTensor.Grow(ref work.WeightPartials, batch * wSize);
-        ScratchTensor.Grow(ref work.BiasPartials, batch * g.OutChannels);
-        (work.Plan, work.X, work.Dy, work.ReluOutput, work.Dx, work.HasBias) = (plan, x, dy, reluOutput, dx, Bias is not null);
+        BeginBackwardItems(x, reluOutput, dy, dx);
         try
         {
-            Compute.For(work, batch);
+            Compute.For(_backward, x.Dim(0));
         }
         finally
         {
-            work.Clear();
+            EndBackwardItems(x.Dim(0));
         }
-        // The fixed-order reduction that makes the gradient independent of the thread count.
+    }
+
+    // The item passes below let a residual block run this layer item by item inside a parallel loop
+    // of its own, fused with its neighbours (shapes checked by the caller). Not for the reference algorithm.
+
+    /// <summary>Whether <see cref="ForwardItem"/> and <see cref="BackwardItem"/> are available (every algorithm but the reference).</summary>
+    internal bool HasItemPasses => EffectiveAlgorithm != ConvAlgorithm.Reference;
+
+    /// <summary>Sets up a forward pass run item by item with <see cref="ForwardItem"/>; <see cref="EndForwardItems"/> ends it.</summary>
+    internal void BeginForwardItems(Tensor x, Tensor y, bool relu, Tensor? skip)
+    {
+        var work = _forward;
+        work.Plan = Plan();
+        (work.X, work.Y, work.Weights, work.Bias, work.Relu, work.Skip) = (x, y, Kernel.Value, Bias?.Value, relu, skip);
+    }
+
+    /// <summary>The forward of batch item <paramref name="item"/>.</summary>
+    internal void ForwardItem(int item) => _forward.Execute(item);
+
+    /// <summary>Ends a forward pass begun with <see cref="BeginForwardItems"/>.</summary>
+    internal void EndForwardItems() => _forward.Clear();
+
+    /// <summary>Sets up a backward pass run item by item with <see cref="BackwardItem"/>; <see cref="EndBackwardItems"/> adds up the gradients.</summary>
+    internal void BeginBackwardItems(Tensor x, Tensor? reluOutput, Tensor dy, Tensor? dx)
+    {
+        var plan = Plan();
+        plan.PrepareBackward(Kernel.Value.Span);
+        var work = _backward;
+        int batch = x.Dim(0);
+        ScratchTensor.Grow(ref work.WeightPartials, batch * Kernel.Value.Length);
+        ScratchTensor.Grow(ref work.BiasPartials, batch * _geometry.OutChannels);
+        (work.Plan, work.X, work.Dy, work.ReluOutput, work.Dx, work.HasBias) = (plan, x, dy, reluOutput, dx, Bias is not null);
+    }
+
+    /// <summary>The backward of batch item <paramref name="item"/>: its dx and its share of the parameter gradients.</summary>
+    internal void BackwardItem(int item) => _backward.Execute(item);
+
+    /// <summary>Ends a backward pass: adds the items' parameter gradients in item order (the sum then does not depend on the threads).</summary>
+    internal void EndBackwardItems(int batch)
+    {
+        var work = _backward;
+        work.Clear();
+        int wSize = Kernel.Value.Length, outChannels = _geometry.OutChannels;
         var dw = Kernel.Grad.Span;
         for (int n = 0; n < batch; n++)
             TensorPrimitives.Add(dw, work.WeightPartials.AsSpan(n * wSize, wSize), dw);
@@ -210,7 +257,7 @@ public sealed class Conv2D : ActivatedLayer
         {
             var db = Bias.Grad.Span;
             for (int n = 0; n < batch; n++)
-                TensorPrimitives.Add(db, work.BiasPartials.AsSpan(n * g.OutChannels, g.OutChannels), db);
+                TensorPrimitives.Add(db, work.BiasPartials.AsSpan(n * outChannels, outChannels), db);
         }
     }
 

@@ -12,7 +12,7 @@ internal sealed class Conv2DForwardWork : IParallelWork
 {
     public ConvolutionPlan Plan = null!;
     public Tensor X = null!, Y = null!, Weights = null!;
-    public Tensor? Bias;
+    public Tensor? Bias, Skip;
     public bool Relu;
 
     /// <inheritdoc/>
@@ -21,14 +21,15 @@ internal sealed class Conv2DForwardWork : IParallelWork
         var g = Plan.Geometry;
         int xSize = g.InChannels * g.InPlane, ySize = g.OutChannels * g.OutPlane;
         var bias = Bias is null ? ReadOnlySpan<float>.Empty : Bias.Span;
-        Plan.Forward(X.Span.Slice(index * xSize, xSize), Weights.Span, bias, Y.Span.Slice(index * ySize, ySize), Relu);
+        var skip = Skip is null ? ReadOnlySpan<float>.Empty : Skip.Span.Slice(index * ySize, ySize);
+        Plan.Forward(X.Span.Slice(index * xSize, xSize), Weights.Span, bias, Y.Span.Slice(index * ySize, ySize), Relu, skip);
     }
 
     /// <summary>Drops the references to the call's tensors.</summary>
     public void Clear()
     {
         X = Y = Weights = null!;
-        Bias = null;
+        Bias = Skip = null;
     }
 }
 

@@ -11,12 +11,26 @@ namespace DeepCnn.Layers;
 /// F = Conv(ReLU(BN(Conv(ReLU(BN(x)))))). With <c>zeroInitLastNorm</c> the last BatchNormalization's
 /// gamma starts at 0, so F(x) = 0 and the block is the identity at initialization (Goyal et al., 2017):
 /// a stack of hundreds of blocks then starts as a shallow network.
+/// <para>
+/// The branch's intermediate outputs are private, so the block runs them fused where it can, to
+/// save passes over memory (an 800-layer stack is memory-bound: its activations do not fit in any
+/// cache): a BatchNormalization followed by a ReLU writes only the ReLU's output, and backward
+/// masks the gradient inside the BatchNorm passes; a final linear Conv2D writes x + F(x) directly.
+/// Both are bit-identical to running the layers one by one (<see cref="Fuse"/> = false, tested).
+/// </para>
 /// </remarks>
 public sealed class Residual : Layer
 {
     private readonly List<Layer> _inner;
     private readonly bool _zeroInitLastNorm;
     private LayerChainBuffers _buffers = new(0);
+
+    // The fused execution plan, fixed at build time (see remarks). _fusedRelu[i]: inner layer i is a
+    // BatchNormalization whose following ReLU runs inside it. _skipIntoLast: the last layer is a
+    // linear Conv2D that adds the identity path while it writes the block's output.
+    private bool[] _fusedRelu = [];
+    private bool _skipIntoLast;
+    private PreActivationPipeline? _pipeline;
 
     /// <summary>A residual block around <paramref name="inner"/> (applied in order).</summary>
     /// <param name="inner">The branch F; its output shape must equal its input shape.</param>
@@ -39,6 +53,9 @@ public sealed class Residual : Layer
             new BatchNormalization(), new ReLU(), new Conv2D(filters, 3, padding: "same", kernelInitializer: kernelInitializer),
             new BatchNormalization(), new ReLU(), new Conv2D(filters, 3, padding: "same", kernelInitializer: kernelInitializer),
         ], zeroInitLastNorm);
+
+    /// <summary>Whether the branch runs fused (the default); false runs each inner layer on its own, for comparison.</summary>
+    public bool Fuse { get; set; } = true;
 
     /// <summary>Whether the branch's last BatchNormalization started with gamma = 0 (it matters only when the block is built).</summary>
     public bool ZeroInitLastNorm => _zeroInitLastNorm;
@@ -85,7 +102,12 @@ public sealed class Residual : Layer
         foreach (var layer in _inner)
             foreach (var p in layer.Parameters)
                 ExposeParameter($"{layer.Name}/{p.Name}", p);
-        _buffers = new LayerChainBuffers(_inner.Count);
+        _buffers = new LayerChainBuffers(_inner.Count, borrowGradients: true);
+        _fusedRelu = new bool[_inner.Count];
+        for (int i = 0; i + 1 < _inner.Count; i++)
+            _fusedRelu[i] = _inner[i] is BatchNormalization && _inner[i + 1] is ReLU;
+        _skipIntoLast = _inner[^1] is Conv2D { Activation: Activation.None };
+        _pipeline = PreActivationPipeline.TryCreate(_inner);
     }
 
     /// <inheritdoc/>
@@ -93,11 +115,31 @@ public sealed class Residual : Layer
     {
         RequireShapes(x, y);
         _buffers.Prepare(_inner, x.Dim(0));
-        var current = x;
-        for (int i = 0; i < _inner.Count; i++)
+        var outputs = _buffers.Outputs;
+        if (Fuse && _pipeline is { IsAvailable: true })
         {
-            _inner[i].Forward(current, _buffers.Outputs[i], training);
-            current = _buffers.Outputs[i];
+            _pipeline.Forward(x, outputs, y, training);
+            return;
+        }
+        var current = x;
+        int last = _inner.Count - 1;
+        for (int i = 0; i <= last; i++)
+        {
+            if (Fuse && _fusedRelu[i])
+            {
+                ((BatchNormalization)_inner[i]).ForwardRelu(current, outputs[i + 1], training);
+                current = outputs[++i];
+            }
+            else if (Fuse && i == last && _skipIntoLast)
+            {
+                ((Conv2D)_inner[i]).ForwardPlusSkip(current, x, y);
+                return;
+            }
+            else
+            {
+                _inner[i].Forward(current, outputs[i], training);
+                current = outputs[i];
+            }
         }
         System.Numerics.Tensors.TensorPrimitives.Add(x.Span, current.Span, y.Span);
     }
@@ -107,15 +149,29 @@ public sealed class Residual : Layer
     {
         RequireShapes(x, y);
         // The branch receives dy unchanged (d(x + F)/dF = I); its input gradient is then added to the skip's.
+        // A fused BatchNorm+ReLU pair is one step from the ReLU's output gradient to the BatchNorm's input gradient.
+        var outputs = _buffers.Outputs;
+        using var borrowed = _buffers.BorrowGradients();
+        if (Fuse && _pipeline is { IsAvailable: true })
+        {
+            _pipeline.Backward(x, outputs, dy, dx, _buffers);
+            return;
+        }
         var g = dy;
         for (int i = _inner.Count - 1; i >= 0; i--)
         {
-            var input = i == 0 ? x : _buffers.Outputs[i - 1];
-            var gradIn = i > 0 || dx is not null ? _buffers.InputGradients[i] : null;
-            _inner[i].Backward(input, _buffers.Outputs[i], g, gradIn);
+            bool fused = Fuse && i > 0 && _fusedRelu[i - 1];
+            int first = fused ? i - 1 : i;
+            var input = first == 0 ? x : outputs[first - 1];
+            var gradIn = first > 0 || dx is not null ? _buffers.InputGradientBeside(first, g) : null;
+            if (fused)
+                ((BatchNormalization)_inner[first]).BackwardRelu(input, outputs[i], g, gradIn);
+            else
+                _inner[i].Backward(input, outputs[i], g, gradIn); // a skip-fused last Conv2D does not read its output
             if (gradIn is null)
                 return;
             g = gradIn;
+            i = first;
         }
         System.Numerics.Tensors.TensorPrimitives.Add(dy.Span, g.Span, dx!.Span);
     }

@@ -30,10 +30,10 @@ internal sealed class ScratchTensor
     }
 
     /// <summary>The first <paramref name="length"/> floats of <paramref name="buffer"/>, growing it if needed: a grow-only span without a tensor view.</summary>
-    public static Span<float> Grow(ref float[] buffer, int length)
+    public static Span<T> Grow<T>(ref T[] buffer, int length)
     {
         if (buffer.Length < length)
-            buffer = new float[length];
+            buffer = new T[length];
         return buffer.AsSpan(0, length);
     }
 }

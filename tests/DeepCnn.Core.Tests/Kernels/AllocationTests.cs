@@ -1,12 +1,14 @@
 using DeepCnn.Core.Tests.Support;
 using DeepCnn.Layers;
+using DeepCnn.Optimizers;
+using DeepCnn.Training;
 using DeepCnn.Parallel;
 using DeepCnn.Tensors;
 using Xunit;
 
 namespace DeepCnn.Core.Tests.KernelTests;
 
-/// <summary>After the first call, a Conv2D forward and backward allocate nothing on the calling thread, serial or parallel.</summary>
+/// <summary>After the first call, a Conv2D forward and backward, and a training step through residual blocks, allocate nothing on the calling thread, serial or parallel.</summary>
 [Collection(SimdWidthCollection.Name)]
 public class AllocationTests
 {
@@ -38,6 +40,41 @@ public class AllocationTests
                 conv.Forward(x, y, training: true);
                 conv.Backward(x, y, dy, dx);
             }
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        finally
+        {
+            Compute.ThreadCount = saved;
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_training_step_through_residual_blocks_allocates_nothing(int threads)
+    {
+        int saved = Compute.ThreadCount;
+        Compute.ThreadCount = threads;
+        try
+        {
+            // Two pre-activation blocks (run item by item, borrowing their gradient buffers) and a
+            // block run layer by layer, with a block nested inside it.
+            var model = new Sequential(seed: 4);
+            model.Add(new Conv2D(4, 3, padding: "same", inputShape: [10, 10, 1]));
+            model.Add(Residual.PreActivation(4));
+            model.Add(Residual.PreActivation(4, zeroInitLastNorm: false));
+            model.Add(new Residual([new Conv2D(4, 3, padding: "same", activation: "relu"), Residual.PreActivation(4), new BatchNormalization()]));
+            model.Add(new Flatten());
+            model.Add(new Dense(10, activation: "softmax"));
+            model.Compile(new Adam());
+            var rng = new Rng(5);
+            var x = TestData.Uniform(rng, 0, 1, 8, 1, 10, 10);
+            var y = TestData.OneHot(rng, 8, 10);
+            for (int i = 0; i < 3; i++)
+                model.TrainStep(x, y);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 5; i++)
+                model.TrainStep(x, y);
             Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
         }
         finally

@@ -30,7 +30,7 @@ public class ThreadDeterminismTests
         }
     }
 
-    // A small model with every layer kind whose backward reduces over the batch: Conv2D (both paths), BN, Dropout, Dense.
+    // A small model with every layer kind whose backward reduces over the batch: Conv2D (both paths), BN, a residual block (run item by item), Dropout, Dense.
     private static List<float[]> TrainedWeights(int threads)
     {
         int saved = Compute.ThreadCount;
@@ -40,6 +40,7 @@ public class ThreadDeterminismTests
             var model = new Sequential(seed: 11);
             model.Add(new Conv2D(4, 3, padding: "same", activation: "relu", inputShape: [13, 13, 2]));
             model.Add(new BatchNormalization());
+            model.Add(Residual.PreActivation(4, zeroInitLastNorm: false));
             model.Add(new Conv2D(4, 3, padding: "same", activation: "relu"));
             model.Add(new Dropout(0.3));
             model.Add(new Conv2D(8, 3, strides: 2, activation: "relu"));
