@@ -7,9 +7,10 @@ namespace DeepCnn.Kernels;
 /// The element loops of batch normalization, each fused into a single pass over a channel's
 /// contiguous segment (one sample's H*W values): the layer is memory-bound, so passes and stored
 /// tensors are what cost. xhat = (x - mean) * inv is never stored: backward recomputes it from x
-/// with the same two float operations, so it is bit-identical to the forward's. The backward
-/// kernels take an optional ReLU output as a mask, which fuses a following ReLU's backward
-/// (dz = dy where relu(y) &gt; 0) into the pass. Vectorized with <see cref="Vector{T}"/>, with scalar tails.
+/// with the same two float operations, so it is bit-identical to the forward's. A following ReLU
+/// can be fused in: forward writes relu(y) only, and backward recomputes y from x to mask dy
+/// (dz = dy where relu(y) &gt; 0), so neither y nor relu(y) has to be read back from memory.
+/// Vectorized with <see cref="Vector{T}"/>, with scalar tails.
 /// </summary>
 public static class BatchNormKernels
 {
@@ -40,101 +41,133 @@ public static class BatchNormKernels
         return (sum, sumSq);
     }
 
-    /// <summary>y = gamma * (x - mean) * inv + beta, in one pass.</summary>
-    public static void Normalize(ReadOnlySpan<float> x, float mean, float inv, float gamma, float beta, Span<float> y)
+    /// <summary>
+    /// y = gamma * (x - mean) * inv + beta in one pass, or relu(y) when <paramref name="relu"/> (a
+    /// following ReLU fused in; max(y, 0) as <c>TensorPrimitives.Max</c>, NaN kept, so the same bits).
+    /// </summary>
+    public static void Normalize(ReadOnlySpan<float> x, float mean, float inv, float gamma, float beta, Span<float> y, bool relu)
+    {
+        if (relu)
+            Normalize<Relu>(x, mean, inv, gamma, beta, y);
+        else
+            Normalize<Linear>(x, mean, inv, gamma, beta, y);
+    }
+
+    /// <summary>
+    /// sum(dz) and sum(dz * xhat) in one pass, with xhat = (x - mean) * inv and dz = dy, or, when
+    /// <paramref name="relu"/>, dy masked where the fused ReLU's output relu(gamma * xhat + beta) is 0.
+    /// The mask is recomputed from x with the forward's float operations, so it is the forward's.
+    /// </summary>
+    public static (double SumDy, double SumDyXhat) GradientSums(ReadOnlySpan<float> dy, ReadOnlySpan<float> x,
+        float mean, float inv, float gamma, float beta, bool relu) =>
+        relu
+            ? GradientSums<Relu>(dy, x, mean, inv, gamma, beta)
+            : GradientSums<Linear>(dy, x, mean, inv, gamma, beta);
+
+    /// <summary>dx = g * dz + slope * xhat + shift in one pass, with xhat and dz as in <see cref="GradientSums"/>.</summary>
+    public static void InputGradient(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, float mean, float inv, float gamma,
+        float beta, bool relu, float g, float slope, float shift, Span<float> dx)
+    {
+        if (relu)
+            InputGradient<Relu>(dy, x, mean, inv, gamma, beta, g, slope, shift, dx);
+        else
+            InputGradient<Linear>(dy, x, mean, inv, gamma, beta, g, slope, shift, dx);
+    }
+
+    private static void Normalize<TAct>(ReadOnlySpan<float> x, float mean, float inv, float gamma, float beta, Span<float> y)
+        where TAct : struct, IActivation
     {
         var vx = MemoryMarshal.Cast<float, Vector<float>>(x);
         var vy = MemoryMarshal.Cast<float, Vector<float>>(y);
         Vector<float> vMean = new(mean), vInv = new(inv), vGamma = new(gamma), vBeta = new(beta);
         for (int i = 0; i < vx.Length; i++)
-            vy[i] = ((vx[i] - vMean) * vInv * vGamma) + vBeta;
+            vy[i] = TAct.Apply(((vx[i] - vMean) * vInv * vGamma) + vBeta);
         for (int i = vx.Length * Vector<float>.Count; i < x.Length; i++)
-            y[i] = ((x[i] - mean) * inv * gamma) + beta;
+            y[i] = TAct.Apply(((x[i] - mean) * inv * gamma) + beta);
     }
 
-    /// <summary>
-    /// sum(dz) and sum(dz * xhat) in one pass, with xhat = (x - mean) * inv and dz = dy, or dy masked
-    /// by <paramref name="reluOutput"/> &gt; 0 when that is not empty.
-    /// </summary>
-    public static (double SumDy, double SumDyXhat) GradientSums(ReadOnlySpan<float> dy, ReadOnlySpan<float> reluOutput,
-        ReadOnlySpan<float> x, float mean, float inv) =>
-        reluOutput.IsEmpty
-            ? GradientSums<Unmasked>(dy, reluOutput, x, mean, inv)
-            : GradientSums<ReluMasked>(dy, reluOutput, x, mean, inv);
-
-    /// <summary>dx = g * dz + slope * xhat + shift in one pass, with xhat and dz as in <see cref="GradientSums"/>.</summary>
-    public static void InputGradient(ReadOnlySpan<float> dy, ReadOnlySpan<float> reluOutput, ReadOnlySpan<float> x,
-        float mean, float inv, float g, float slope, float shift, Span<float> dx)
-    {
-        if (reluOutput.IsEmpty)
-            InputGradient<Unmasked>(dy, reluOutput, x, mean, inv, g, slope, shift, dx);
-        else
-            InputGradient<ReluMasked>(dy, reluOutput, x, mean, inv, g, slope, shift, dx);
-    }
-
-    private static (double SumDy, double SumDyXhat) GradientSums<TMask>(ReadOnlySpan<float> dy, ReadOnlySpan<float> mask,
-        ReadOnlySpan<float> x, float mean, float inv)
-        where TMask : struct, IGradientMask
+    private static (double SumDy, double SumDyXhat) GradientSums<TAct>(ReadOnlySpan<float> dy, ReadOnlySpan<float> x,
+        float mean, float inv, float gamma, float beta)
+        where TAct : struct, IActivation
     {
         var vd = MemoryMarshal.Cast<float, Vector<float>>(dy);
-        var vm = MemoryMarshal.Cast<float, Vector<float>>(mask);
         var vx = MemoryMarshal.Cast<float, Vector<float>>(x);
-        Vector<float> vMean = new(mean), vInv = new(inv);
+        Vector<float> vMean = new(mean), vInv = new(inv), vGamma = new(gamma), vBeta = new(beta);
         Vector<double> s = Vector<double>.Zero, p = Vector<double>.Zero;
         for (int i = 0; i < vd.Length; i++)
         {
-            var dz = TMask.Apply(vd[i], vm, i);
-            Vector.Widen(dz, out var dLo, out var dHi);
-            Vector.Widen((vx[i] - vMean) * vInv, out var hLo, out var hHi);
+            var xhat = (vx[i] - vMean) * vInv;
+            Vector.Widen(TAct.Gradient(vd[i], (xhat * vGamma) + vBeta), out var dLo, out var dHi);
+            Vector.Widen(xhat, out var hLo, out var hHi);
             s += dLo + dHi;
             p += (dLo * hLo) + (dHi * hHi);
         }
         double sum = Vector.Sum(s), dot = Vector.Sum(p);
         for (int i = vd.Length * Vector<float>.Count; i < dy.Length; i++)
         {
-            float dz = TMask.Apply(dy[i], mask, i);
+            float xhat = (x[i] - mean) * inv;
+            float dz = TAct.Gradient(dy[i], (xhat * gamma) + beta);
             sum += dz;
-            dot += (double)dz * ((x[i] - mean) * inv);
+            dot += (double)dz * xhat;
         }
         return (sum, dot);
     }
 
-    private static void InputGradient<TMask>(ReadOnlySpan<float> dy, ReadOnlySpan<float> mask, ReadOnlySpan<float> x,
-        float mean, float inv, float g, float slope, float shift, Span<float> dx)
-        where TMask : struct, IGradientMask
+    private static void InputGradient<TAct>(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, float mean, float inv,
+        float gamma, float beta, float g, float slope, float shift, Span<float> dx)
+        where TAct : struct, IActivation
     {
         var vd = MemoryMarshal.Cast<float, Vector<float>>(dy);
-        var vm = MemoryMarshal.Cast<float, Vector<float>>(mask);
         var vx = MemoryMarshal.Cast<float, Vector<float>>(x);
         var vo = MemoryMarshal.Cast<float, Vector<float>>(dx);
-        Vector<float> vMean = new(mean), vInv = new(inv), vg = new(g), vSlope = new(slope), vShift = new(shift);
+        Vector<float> vMean = new(mean), vInv = new(inv), vGamma = new(gamma), vBeta = new(beta);
+        Vector<float> vg = new(g), vSlope = new(slope), vShift = new(shift);
         for (int i = 0; i < vd.Length; i++)
-            vo[i] = (TMask.Apply(vd[i], vm, i) * vg) + ((vx[i] - vMean) * vInv * vSlope) + vShift;
+        {
+            var xhat = (vx[i] - vMean) * vInv;
+            vo[i] = (TAct.Gradient(vd[i], (xhat * vGamma) + vBeta) * vg) + (xhat * vSlope) + vShift;
+        }
         for (int i = vd.Length * Vector<float>.Count; i < dy.Length; i++)
-            dx[i] = (TMask.Apply(dy[i], mask, i) * g) + ((x[i] - mean) * inv * slope) + shift;
+        {
+            float xhat = (x[i] - mean) * inv;
+            dx[i] = (TAct.Gradient(dy[i], (xhat * gamma) + beta) * g) + (xhat * slope) + shift;
+        }
     }
 
-    // How dy becomes dz: unchanged, or zeroed where a fused ReLU's output is not positive (as
+    // What follows the normalization: nothing, or a fused ReLU. Gradient(dy, y) is dy masked by the
+    // activation's derivative at y = gamma * xhat + beta (for ReLU: dy where max(y, 0) > 0, as
     // Elementwise.ReluMask). A struct type argument, so each variant compiles to its own loop.
-    private interface IGradientMask
+    private interface IActivation
     {
-        static abstract Vector<float> Apply(Vector<float> dy, ReadOnlySpan<Vector<float>> mask, int i);
+        static abstract Vector<float> Apply(Vector<float> y);
 
-        static abstract float Apply(float dy, ReadOnlySpan<float> mask, int i);
+        static abstract float Apply(float y);
+
+        static abstract Vector<float> Gradient(Vector<float> dy, Vector<float> y);
+
+        static abstract float Gradient(float dy, float y);
     }
 
-    private struct Unmasked : IGradientMask
+    private struct Linear : IActivation
     {
-        public static Vector<float> Apply(Vector<float> dy, ReadOnlySpan<Vector<float>> mask, int i) => dy;
+        public static Vector<float> Apply(Vector<float> y) => y;
 
-        public static float Apply(float dy, ReadOnlySpan<float> mask, int i) => dy;
+        public static float Apply(float y) => y;
+
+        public static Vector<float> Gradient(Vector<float> dy, Vector<float> y) => dy;
+
+        public static float Gradient(float dy, float y) => dy;
     }
 
-    private struct ReluMasked : IGradientMask
+    private struct Relu : IActivation
     {
-        public static Vector<float> Apply(Vector<float> dy, ReadOnlySpan<Vector<float>> mask, int i) =>
-            Vector.ConditionalSelect(Vector.GreaterThan(mask[i], Vector<float>.Zero), dy, Vector<float>.Zero);
+        public static Vector<float> Apply(Vector<float> y) => Vector.Max(y, Vector<float>.Zero);
 
-        public static float Apply(float dy, ReadOnlySpan<float> mask, int i) => mask[i] > 0f ? dy : 0f;
+        public static float Apply(float y) => MathF.Max(y, 0f);
+
+        public static Vector<float> Gradient(Vector<float> dy, Vector<float> y) =>
+            Vector.ConditionalSelect(Vector.GreaterThan(y, Vector<float>.Zero), dy, Vector<float>.Zero);
+
+        public static float Gradient(float dy, float y) => y > 0f ? dy : 0f;
     }
 }

@@ -99,7 +99,7 @@ public sealed class BatchNormalization : Layer
     public override void Forward(Tensor x, Tensor y, bool training) => RunForward(x, y, training, relu: false);
 
     /// <inheritdoc/>
-    public override void Backward(Tensor x, Tensor y, Tensor dy, Tensor? dx) => RunBackward(x, reluOutput: null, dy, dx);
+    public override void Backward(Tensor x, Tensor y, Tensor dy, Tensor? dx) => RunBackward(x, dy, dx, relu: false);
 
     /// <summary>
     /// This layer followed by a ReLU in one pass: writes relu(y) into <paramref name="reluOutput"/>
@@ -109,9 +109,21 @@ public sealed class BatchNormalization : Layer
 
     /// <summary>
     /// Backward through this layer and the ReLU fused after it by <see cref="ForwardRelu"/>, from the
-    /// gradient at the ReLU's output: dz = dy where reluOutput &gt; 0 is applied inside the BatchNorm passes.
+    /// gradient at the ReLU's output: the mask dz = dy where relu(y) &gt; 0 is recomputed from x inside the BatchNorm passes.
     /// </summary>
-    internal void BackwardRelu(Tensor x, Tensor reluOutput, Tensor dy, Tensor? dx) => RunBackward(x, reluOutput, dy, dx);
+    internal void BackwardRelu(Tensor x, Tensor dy, Tensor? dx) => RunBackward(x, dy, dx, relu: true);
+
+    /// <summary>
+    /// Writes again the output of the last forward (relu(y) when <paramref name="relu"/>) from its input
+    /// and the statistics it used, bit-identical, for callers that did not keep it.
+    /// </summary>
+    internal void RecomputeOutput(Tensor x, Tensor y, bool relu)
+    {
+        RequireShapes(x, y);
+        _work.Set(this, x, y, dy: null, dx: null, relu);
+        RunItems(Phase.Normalize, x.Dim(0));
+        _work.Clear();
+    }
 
     private void RunForward(Tensor x, Tensor y, bool training, bool relu)
     {
@@ -125,9 +137,9 @@ public sealed class BatchNormalization : Layer
         _work.Clear();
     }
 
-    private void RunBackward(Tensor x, Tensor? reluOutput, Tensor dy, Tensor? dx)
+    private void RunBackward(Tensor x, Tensor dy, Tensor? dx, bool relu)
     {
-        BeginBackwardItems(x, reluOutput, dy, dx);
+        BeginBackwardItems(x, dy, dx, relu);
         RunItems(Phase.GradientSums, x.Dim(0));
         FinishGradientSums();
         if (dx is not null)
@@ -202,13 +214,20 @@ public sealed class BatchNormalization : Layer
     /// <summary>Item <paramref name="item"/>'s output.</summary>
     internal void NormalizeItem(int item) => _work.ExecuteItem(Phase.Normalize, item);
 
-    /// <summary>Sets up a backward pass from dy (at the fused ReLU's output when <paramref name="reluOutput"/> is given).</summary>
-    internal void BeginBackwardItems(Tensor x, Tensor? reluOutput, Tensor dy, Tensor? dx)
+    /// <summary>
+    /// Item <paramref name="item"/>'s output (relu(y) if the pass has the ReLU fused) written into
+    /// <paramref name="destination"/> ([C, H, W]) instead of the output tensor; in a backward pass, the
+    /// forward's output recomputed from x, for a caller that did not keep it.
+    /// </summary>
+    internal void NormalizeItem(int item, Span<float> destination) => _work.NormalizeItem(item, destination);
+
+    /// <summary>Sets up a backward pass from dy (at the fused ReLU's output when <paramref name="relu"/>).</summary>
+    internal void BeginBackwardItems(Tensor x, Tensor dy, Tensor? dx, bool relu)
     {
         RequireShapes(x, dy);
         if (_invStd.Length < Channels)
             throw new InvalidOperationException($"{Name}: backward needs a forward pass first.");
-        _work.Set(this, x, reluOutput, dy, dx, relu: reluOutput is not null);
+        _work.Set(this, x, y: null, dy, dx, relu);
         ScratchTensor.Grow(ref _partials, 2 * x.Dim(0) * Channels);
     }
 
@@ -268,14 +287,16 @@ public sealed class BatchNormalization : Layer
         return (a, b);
     }
 
-    // One item, every channel: the phase's pass over its contiguous [C, H*W] block.
-    private void ExecuteItem(Phase phase, int n, ReadOnlySpan<float> xs, ReadOnlySpan<float> ys, ReadOnlySpan<float> dys, Span<float> outs)
+    // One item, every channel: the phase's pass over its contiguous [C, H*W] block. outs is the
+    // item's output (Normalize) or dx (InputGradient), already sliced to the item.
+    private void ExecuteItem(Phase phase, int n, ReadOnlySpan<float> xs, ReadOnlySpan<float> dys, Span<float> outs, bool relu)
     {
         int channels = Channels, spatial = Spatial;
         for (int c = 0; c < channels; c++)
         {
             int start = ((n * channels) + c) * spatial, at = 2 * ((n * channels) + c);
             var x = xs.Slice(start, spatial);
+            float gamma = Gamma.Value[c], beta = Beta.Value[c];
             switch (phase)
             {
                 case Phase.Statistics:
@@ -283,18 +304,15 @@ public sealed class BatchNormalization : Layer
                     (_partials[at], _partials[at + 1]) = BatchNormKernels.ShiftedSums(x, x[0]);
                     break;
                 case Phase.Normalize:
-                    var segment = outs.Slice(start, spatial);
-                    BatchNormKernels.Normalize(x, _mean[c], _invStd[c], Gamma.Value[c], Beta.Value[c], segment);
-                    if (!ys.IsEmpty) // a fused ReLU, while the segment is in L1; the same call as ReLU.Forward, so the same bits
-                        System.Numerics.Tensors.TensorPrimitives.Max(segment, 0f, segment);
+                    BatchNormKernels.Normalize(x, _mean[c], _invStd[c], gamma, beta, outs.Slice(c * spatial, spatial), relu);
                     break;
                 case Phase.GradientSums:
-                    (_partials[at], _partials[at + 1]) = BatchNormKernels.GradientSums(dys.Slice(start, spatial),
-                        ys.IsEmpty ? ys : ys.Slice(start, spatial), x, _mean[c], _invStd[c]);
+                    (_partials[at], _partials[at + 1]) = BatchNormKernels.GradientSums(dys.Slice(start, spatial), x,
+                        _mean[c], _invStd[c], gamma, beta, relu);
                     break;
                 default:
-                    BatchNormKernels.InputGradient(dys.Slice(start, spatial), ys.IsEmpty ? ys : ys.Slice(start, spatial), x,
-                        _mean[c], _invStd[c], Gamma.Value[c] * _invStd[c], _slope[c], _gradientShift[c], outs.Slice(start, spatial));
+                    BatchNormKernels.InputGradient(dys.Slice(start, spatial), x, _mean[c], _invStd[c], gamma, beta, relu,
+                        gamma * _invStd[c], _slope[c], _gradientShift[c], outs.Slice(c * spatial, spatial));
                     break;
             }
         }
@@ -322,7 +340,7 @@ public sealed class BatchNormalization : Layer
 
         public ReadOnlySpan<float> Input => _x!.Span;
 
-        // Forward: y is the output (or the fused ReLU's). Backward: y is the fused ReLU's output (the mask) or null.
+        // Forward: y is the output (relu(y) when the ReLU is fused). Backward: dy and dx.
         public void Set(BatchNormalization layer, Tensor x, Tensor? y, Tensor? dy, Tensor? dx, bool relu) =>
             (_layer, _x, _y, _dy, _dx, _relu) = (layer, x, y, dy, dx, relu);
 
@@ -337,11 +355,27 @@ public sealed class BatchNormalization : Layer
 
         public void ExecuteItem(Phase phase, int item)
         {
-            bool forward = phase is Phase.Statistics or Phase.Normalize;
-            // In the forward phases the mask only says "fused ReLU": the output is outs.
-            var mask = _relu ? _y!.Span : default;
-            var outs = forward ? _y!.Span : _dx is null ? Span<float>.Empty : _dx.Span;
-            _layer!.ExecuteItem(phase, item, _x!.Span, mask, _dy is null ? default : _dy.Span, outs);
+            var outs = phase switch
+            {
+                Phase.Normalize => ItemOf(_y!, item),
+                Phase.InputGradient when _dx is not null => ItemOf(_dx, item),
+                _ => Span<float>.Empty,
+            };
+            _layer!.ExecuteItem(phase, item, _x!.Span, _dy is null ? default : _dy.Span, outs, _relu);
+        }
+
+        public void NormalizeItem(int item, Span<float> destination)
+        {
+            int size = _x!.Length / Batch;
+            if (destination.Length != size)
+                throw new ArgumentException($"{_layer!.Name}: an item's output has {size} values, the destination {destination.Length}.", nameof(destination));
+            _layer!.ExecuteItem(Phase.Normalize, item, _x.Span, default, destination, _relu);
+        }
+
+        private static Span<float> ItemOf(Tensor t, int item)
+        {
+            int size = t.Length / t.Dim(0);
+            return t.Span.Slice(item * size, size);
         }
     }
 }

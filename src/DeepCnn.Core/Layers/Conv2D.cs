@@ -212,10 +212,10 @@ public sealed class Conv2D : ActivatedLayer
     // The item passes below let a residual block run this layer item by item inside a parallel loop
     // of its own, fused with its neighbours (shapes checked by the caller). Not for the reference algorithm.
 
-    /// <summary>Whether <see cref="ForwardItem"/> and <see cref="BackwardItem"/> are available (every algorithm but the reference).</summary>
+    /// <summary>Whether <see cref="ForwardItem(int)"/> and <see cref="BackwardItem(int)"/> are available (every algorithm but the reference).</summary>
     internal bool HasItemPasses => EffectiveAlgorithm != ConvAlgorithm.Reference;
 
-    /// <summary>Sets up a forward pass run item by item with <see cref="ForwardItem"/>; <see cref="EndForwardItems"/> ends it.</summary>
+    /// <summary>Sets up a forward pass run item by item with <see cref="ForwardItem(int)"/>; <see cref="EndForwardItems"/> ends it.</summary>
     internal void BeginForwardItems(Tensor x, Tensor y, bool relu, Tensor? skip)
     {
         var work = _forward;
@@ -226,10 +226,13 @@ public sealed class Conv2D : ActivatedLayer
     /// <summary>The forward of batch item <paramref name="item"/>.</summary>
     internal void ForwardItem(int item) => _forward.Execute(item);
 
+    /// <summary>The forward of batch item <paramref name="item"/> from <paramref name="input"/> ([Cin, H, W]) instead of its slice of x.</summary>
+    internal void ForwardItem(int item, ReadOnlySpan<float> input) => _forward.Execute(item, input);
+
     /// <summary>Ends a forward pass begun with <see cref="BeginForwardItems"/>.</summary>
     internal void EndForwardItems() => _forward.Clear();
 
-    /// <summary>Sets up a backward pass run item by item with <see cref="BackwardItem"/>; <see cref="EndBackwardItems"/> adds up the gradients.</summary>
+    /// <summary>Sets up a backward pass run item by item with <see cref="BackwardItem(int)"/>; <see cref="EndBackwardItems"/> adds up the gradients.</summary>
     internal void BeginBackwardItems(Tensor x, Tensor? reluOutput, Tensor dy, Tensor? dx)
     {
         var plan = Plan();
@@ -243,6 +246,9 @@ public sealed class Conv2D : ActivatedLayer
 
     /// <summary>The backward of batch item <paramref name="item"/>: its dx and its share of the parameter gradients.</summary>
     internal void BackwardItem(int item) => _backward.Execute(item);
+
+    /// <summary>The backward of batch item <paramref name="item"/>, whose input was <paramref name="input"/> ([Cin, H, W]) rather than its slice of x.</summary>
+    internal void BackwardItem(int item, ReadOnlySpan<float> input) => _backward.Execute(item, input);
 
     /// <summary>Ends a backward pass: adds the items' parameter gradients in item order (the sum then does not depend on the threads).</summary>
     internal void EndBackwardItems(int batch)

@@ -19,10 +19,18 @@ internal sealed class Conv2DForwardWork : IParallelWork
     public void Execute(int index)
     {
         var g = Plan.Geometry;
-        int xSize = g.InChannels * g.InPlane, ySize = g.OutChannels * g.OutPlane;
+        int xSize = g.InChannels * g.InPlane;
+        Execute(index, X.Span.Slice(index * xSize, xSize));
+    }
+
+    /// <summary>Item <paramref name="index"/> from <paramref name="x"/> ([Cin, H, W]) instead of its slice of X.</summary>
+    public void Execute(int index, ReadOnlySpan<float> x)
+    {
+        var g = Plan.Geometry;
+        int ySize = g.OutChannels * g.OutPlane;
         var bias = Bias is null ? ReadOnlySpan<float>.Empty : Bias.Span;
         var skip = Skip is null ? ReadOnlySpan<float>.Empty : Skip.Span.Slice(index * ySize, ySize);
-        Plan.Forward(X.Span.Slice(index * xSize, xSize), Weights.Span, bias, Y.Span.Slice(index * ySize, ySize), Relu, skip);
+        Plan.Forward(x, Weights.Span, bias, Y.Span.Slice(index * ySize, ySize), Relu, skip);
     }
 
     /// <summary>Drops the references to the call's tensors.</summary>
@@ -49,13 +57,20 @@ internal sealed class Conv2DBackwardWork : IParallelWork
     public void Execute(int index)
     {
         var g = Plan.Geometry;
+        int xSize = g.InChannels * g.InPlane;
+        Execute(index, X.Span.Slice(index * xSize, xSize));
+    }
+
+    /// <summary>Item <paramref name="index"/> with the layer's input <paramref name="x"/> ([Cin, H, W]) instead of its slice of X.</summary>
+    public void Execute(int index, ReadOnlySpan<float> x)
+    {
+        var g = Plan.Geometry;
         int xSize = g.InChannels * g.InPlane, ySize = g.OutChannels * g.OutPlane;
         int wSize = g.OutChannels * g.PatchSize;
         var mask = ReluOutput is null ? ReadOnlySpan<float>.Empty : ReluOutput.Span.Slice(index * ySize, ySize);
         var db = HasBias ? BiasPartials.AsSpan(index * g.OutChannels, g.OutChannels) : Span<float>.Empty;
         var dx = Dx is null ? Span<float>.Empty : Dx.Span.Slice(index * xSize, xSize);
-        Plan.Backward(X.Span.Slice(index * xSize, xSize), mask, Dy.Span.Slice(index * ySize, ySize),
-            WeightPartials.AsSpan(index * wSize, wSize), db, dx);
+        Plan.Backward(x, mask, Dy.Span.Slice(index * ySize, ySize), WeightPartials.AsSpan(index * wSize, wSize), db, dx);
     }
 
     /// <summary>Drops the references to the call's tensors.</summary>

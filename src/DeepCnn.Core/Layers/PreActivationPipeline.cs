@@ -11,8 +11,15 @@ namespace DeepCnn.Layers;
 /// Forward: BN(0) sums | BN(j) output, Conv(j), BN(j+1) sums | ... ; backward: Conv(k-1) and BN(k-1)
 /// sums | BN(j+1) dx, Conv(j), BN(j) sums | ... | BN(0) dx + the skip's gradient. That is k + 1
 /// loops each way instead of 3k, and an item's data is consumed by the thread that just produced it,
-/// while it is in that core's cache. Every item computes exactly what the layer-by-layer passes do,
-/// and the sums are added in item order, so the results are bit-identical to them.
+/// while it is in that core's cache.
+/// <para>
+/// The ReLU outputs are never stored: forward writes an item's relu(BN(j)) into a per-thread buffer
+/// that Conv(j) reads at once, and backward recomputes it from BN(j)'s input (which BN(j)'s backward
+/// reads anyway). A block then writes to memory only its two convolutions' outputs, as two plain
+/// conv layers do: an 800-layer stack does not fit in any cache, so that traffic is its cost.
+/// Every item computes exactly what the layer-by-layer passes do, and the sums are added in item
+/// order, so the results are bit-identical to them.
+/// </para>
 /// </summary>
 internal sealed class PreActivationPipeline : IParallelWork
 {
@@ -22,8 +29,14 @@ internal sealed class PreActivationPipeline : IParallelWork
     private int _unit;
     private bool _training;
     private Tensor? _skipGradient, _blockGradient;
+    private readonly int[] _reluItemSizes;
 
-    private PreActivationPipeline(BatchNormalization[] norms, Conv2D[] convs) => (_norms, _convs) = (norms, convs);
+    // Per thread, one item of a ReLU output ([C, H, W]): written and read while it is in the core's cache.
+    [ThreadStatic]
+    private static float[]? t_reluItem;
+
+    private PreActivationPipeline(BatchNormalization[] norms, Conv2D[] convs) =>
+        (_norms, _convs, _reluItemSizes) = (norms, convs, new int[norms.Length]);
 
     /// <summary>A pipeline for <paramref name="branch"/> if it is made of (BatchNormalization, ReLU, linear Conv2D) units, else null.</summary>
     public static PreActivationPipeline? TryCreate(IReadOnlyList<Layer> branch)
@@ -54,11 +67,15 @@ internal sealed class PreActivationPipeline : IParallelWork
         }
     }
 
-    /// <summary>y = x + F(x). outputs are the branch's layer outputs (those of the BatchNorms and of the last Conv2D stay unwritten).</summary>
+    /// <summary>
+    /// y = x + F(x). outputs are the branch's layer outputs: only the convolutions' are written (the
+    /// last one's goes to y); <see cref="RecomputeReluOutputs"/> fills in the ReLUs' when asked.
+    /// </summary>
     public void Forward(Tensor x, Tensor[] outputs, Tensor y, bool training)
     {
         int k = _norms.Length, batch = x.Dim(0);
         _training = training;
+        SetReluItemSizes(outputs, batch);
         _norms[0].BeginForwardItems(x, outputs[1], training, relu: true);
         if (training)
         {
@@ -86,13 +103,14 @@ internal sealed class PreActivationPipeline : IParallelWork
     public void Backward(Tensor x, Tensor[] outputs, Tensor dy, Tensor? dx, LayerChainBuffers buffers)
     {
         int k = _norms.Length, batch = x.Dim(0);
+        SetReluItemSizes(outputs, batch);
         // The first buffer holds dL/d(ReLU j output) = Conv j's dx; the second dL/d(Conv j-1 output) = BN j's dx.
         for (int j = k - 1; j >= 0; j--)
         {
             var reluGradient = buffers.GradientBuffer((3 * j) + 2, second: false);
             var convGradient = j == 0 ? dx : buffers.GradientBuffer(3 * j, second: true);
             _convs[j].BeginBackwardItems(outputs[(3 * j) + 1], null, j == k - 1 ? dy : buffers.GradientBuffer(3 * (j + 1), second: true), reluGradient);
-            _norms[j].BeginBackwardItems(j == 0 ? x : outputs[(3 * j) - 1], outputs[(3 * j) + 1], reluGradient, convGradient);
+            _norms[j].BeginBackwardItems(j == 0 ? x : outputs[(3 * j) - 1], reluGradient, convGradient, relu: true);
             Run(Stage.Backward, j, batch);
             _convs[j].EndBackwardItems(batch);
             if (j + 1 < k)
@@ -106,6 +124,27 @@ internal sealed class PreActivationPipeline : IParallelWork
             (_blockGradient, _skipGradient) = (null, null);
         }
         _norms[0].EndItems();
+    }
+
+    /// <summary>Writes the ReLU outputs that <see cref="Forward"/> did not store into outputs, from the last forward's statistics.</summary>
+    public void RecomputeReluOutputs(Tensor x, Tensor[] outputs)
+    {
+        for (int j = 0; j < _norms.Length; j++)
+            _norms[j].RecomputeOutput(j == 0 ? x : outputs[(3 * j) - 1], outputs[(3 * j) + 1], relu: true);
+    }
+
+    private static Span<float> ReluItemBuffer(int size)
+    {
+        var buffer = t_reluItem;
+        if (buffer is null || buffer.Length < size)
+            t_reluItem = buffer = new float[size];
+        return buffer.AsSpan(0, size);
+    }
+
+    private void SetReluItemSizes(Tensor[] outputs, int batch)
+    {
+        for (int j = 0; j < _norms.Length; j++)
+            _reluItemSizes[j] = outputs[(3 * j) + 1].Length / batch;
     }
 
     private void Run(Stage stage, int unit, int batch)
@@ -124,15 +163,18 @@ internal sealed class PreActivationPipeline : IParallelWork
                 _norms[0].StatisticsItem(item);
                 break;
             case Stage.Forward:
-                _norms[j].NormalizeItem(item);
-                _convs[j].ForwardItem(item);
+                var reluForward = ReluItemBuffer(_reluItemSizes[j]);
+                _norms[j].NormalizeItem(item, reluForward);
+                _convs[j].ForwardItem(item, reluForward);
                 if (j + 1 < _norms.Length && _training)
                     _norms[j + 1].StatisticsItem(item);
                 break;
             case Stage.Backward:
                 if (j + 1 < _norms.Length)
                     _norms[j + 1].InputGradientItem(item);
-                _convs[j].BackwardItem(item);
+                var reluBackward = ReluItemBuffer(_reluItemSizes[j]);
+                _norms[j].NormalizeItem(item, reluBackward); // Conv j's input, as forward computed it
+                _convs[j].BackwardItem(item, reluBackward);
                 _norms[j].GradientSumsItem(item);
                 break;
             default:

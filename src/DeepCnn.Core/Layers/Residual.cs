@@ -31,6 +31,9 @@ public sealed class Residual : Layer
     private bool[] _fusedRelu = [];
     private bool _skipIntoLast;
     private PreActivationPipeline? _pipeline;
+    // Whether the last forward ran the pipeline (backward must take the same path), and its input.
+    private bool _pipelined;
+    private Tensor? _lastInput;
 
     /// <summary>A residual block around <paramref name="inner"/> (applied in order).</summary>
     /// <param name="inner">The branch F; its output shape must equal its input shape.</param>
@@ -116,9 +119,11 @@ public sealed class Residual : Layer
         RequireShapes(x, y);
         _buffers.Prepare(_inner, x.Dim(0));
         var outputs = _buffers.Outputs;
-        if (Fuse && _pipeline is { IsAvailable: true })
+        _lastInput = x;
+        _pipelined = Fuse && _pipeline is { IsAvailable: true };
+        if (_pipelined)
         {
-            _pipeline.Forward(x, outputs, y, training);
+            _pipeline!.Forward(x, outputs, y, training);
             return;
         }
         var current = x;
@@ -152,9 +157,9 @@ public sealed class Residual : Layer
         // A fused BatchNorm+ReLU pair is one step from the ReLU's output gradient to the BatchNorm's input gradient.
         var outputs = _buffers.Outputs;
         using var borrowed = _buffers.BorrowGradients();
-        if (Fuse && _pipeline is { IsAvailable: true })
+        if (_pipelined)
         {
-            _pipeline.Backward(x, outputs, dy, dx, _buffers);
+            _pipeline!.Backward(x, outputs, dy, dx, _buffers);
             return;
         }
         var g = dy;
@@ -165,7 +170,7 @@ public sealed class Residual : Layer
             var input = first == 0 ? x : outputs[first - 1];
             var gradIn = first > 0 || dx is not null ? _buffers.InputGradientBeside(first, g) : null;
             if (fused)
-                ((BatchNormalization)_inner[first]).BackwardRelu(input, outputs[i], g, gradIn);
+                ((BatchNormalization)_inner[first]).BackwardRelu(input, g, gradIn);
             else
                 _inner[i].Backward(input, outputs[i], g, gradIn); // a skip-fused last Conv2D does not read its output
             if (gradIn is null)
@@ -179,6 +184,8 @@ public sealed class Residual : Layer
     /// <inheritdoc/>
     public override ulong KinkSignature(Tensor y)
     {
+        if (_pipelined) // the pipeline keeps no ReLU outputs, whose signs are the kinks
+            _pipeline!.RecomputeReluOutputs(_lastInput!, _buffers.Outputs);
         ulong h = 17;
         for (int i = 0; i < _inner.Count; i++)
             h = (h * 31) ^ _inner[i].KinkSignature(_buffers.Outputs[i]);

@@ -9,7 +9,6 @@ using Xunit;
 namespace DeepCnn.Core.Tests.KernelTests;
 
 /// <summary>After the first call, a Conv2D forward and backward, and a training step through residual blocks, allocate nothing on the calling thread, serial or parallel.</summary>
-[Collection(SimdWidthCollection.Name)]
 public class AllocationTests
 {
     [Theory]

@@ -12,7 +12,6 @@ namespace DeepCnn.Core.Tests.KernelTests;
 /// generated shapes (odd sizes, 1x1 to 9x9, stride 1 and 2, with and without fused ReLU), at every
 /// register width. The tolerance covers float rounding: the fast paths sum in another order and use FMA.
 /// </summary>
-[Collection(SimdWidthCollection.Name)]
 [Properties(MaxTest = PropertyConfig.Cases, Replay = PropertyConfig.Replay, Arbitrary = new[] { typeof(Generators) })]
 public class FastConvolutionProperties
 {

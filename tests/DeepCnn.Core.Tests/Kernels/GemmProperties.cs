@@ -23,7 +23,6 @@ public sealed record GemmCase(int M, int K, int N, bool Accumulate, ulong Seed)
 }
 
 /// <summary>The three GEMM forms equal the textbook triple loop at every register width.</summary>
-[Collection(SimdWidthCollection.Name)]
 [Properties(MaxTest = PropertyConfig.Cases, Replay = PropertyConfig.Replay, Arbitrary = new[] { typeof(GemmCase) })]
 public class GemmProperties
 {

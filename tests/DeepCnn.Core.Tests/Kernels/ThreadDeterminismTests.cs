@@ -12,7 +12,6 @@ namespace DeepCnn.Core.Tests.KernelTests;
 /// Training gives bit-identical weights for any thread count: the kernels split work per batch
 /// item and reduce partial gradients in item order, never in completion order.
 /// </summary>
-[Collection(SimdWidthCollection.Name)]
 public class ThreadDeterminismTests
 {
     [Fact]

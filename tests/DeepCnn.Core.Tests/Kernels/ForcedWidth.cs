@@ -1,16 +1,4 @@
-using Xunit;
-
 namespace DeepCnn.Core.Tests.KernelTests;
-
-/// <summary>
-/// Tests that force <c>SimdWidth.Override</c> or compare runs bit for bit share this collection, so
-/// xunit never runs them concurrently (the override is process-wide and changes float rounding).
-/// </summary>
-[CollectionDefinition(Name)]
-public sealed class SimdWidthCollection
-{
-    public const string Name = "SIMD width";
-}
 
 /// <summary>Runs an action with the kernels forced to a register width, restoring detection afterwards.</summary>
 internal static class ForcedWidth
