@@ -20,25 +20,43 @@ public static class BatchNormKernels
     /// </summary>
     public static (double Sum, double SumOfSquares) ShiftedSums(ReadOnlySpan<float> x, float shift)
     {
-        // Accumulated in double lanes: the statistics feed every output of the channel, and float
-        // sums would make them (and so the gradient check's central differences) noticeably noisy.
+        // Float lanes, four accumulators each, over one segment: a lane adds 1/32 of it (about 21
+        // values of a 26x26 plane with 8-float vectors), so its rounding stays near 1e-6 relative;
+        // the segments' sums are combined in double by the caller. Widening every value to double
+        // instead cost three times this pass's time (measured), and the statistics are one scalar pair.
         var vx = MemoryMarshal.Cast<float, Vector<float>>(x);
         var vShift = new Vector<float>(shift);
-        Vector<double> s = Vector<double>.Zero, sq = Vector<double>.Zero;
-        foreach (var v in vx)
+        Vector<float> s0 = Vector<float>.Zero, s1 = s0, s2 = s0, s3 = s0, q0 = s0, q1 = s0, q2 = s0, q3 = s0;
+        int i = 0;
+        for (; i + 3 < vx.Length; i += 4)
         {
-            Vector.Widen(v - vShift, out var lo, out var hi);
-            s += lo + hi;
-            sq += (lo * lo) + (hi * hi);
+            Vector<float> a = vx[i] - vShift, b = vx[i + 1] - vShift, c = vx[i + 2] - vShift, d = vx[i + 3] - vShift;
+            (s0, s1, s2, s3) = (s0 + a, s1 + b, s2 + c, s3 + d);
+            (q0, q1, q2, q3) = (q0 + (a * a), q1 + (b * b), q2 + (c * c), q3 + (d * d));
         }
-        double sum = Vector.Sum(s), sumSq = Vector.Sum(sq);
-        for (int i = vx.Length * Vector<float>.Count; i < x.Length; i++)
+        for (; i < vx.Length; i++)
+        {
+            var a = vx[i] - vShift;
+            (s0, q0) = (s0 + a, q0 + (a * a));
+        }
+        double sum = SumInDouble(s0, s1, s2, s3), sumSq = SumInDouble(q0, q1, q2, q3);
+        for (i = vx.Length * Vector<float>.Count; i < x.Length; i++)
         {
             double d = x[i] - shift;
             sum += d;
             sumSq += d * d;
         }
         return (sum, sumSq);
+    }
+
+    // The lanes of four float accumulators, added in double.
+    private static double SumInDouble(Vector<float> a, Vector<float> b, Vector<float> c, Vector<float> d)
+    {
+        Vector.Widen(a, out var a0, out var a1);
+        Vector.Widen(b, out var b0, out var b1);
+        Vector.Widen(c, out var c0, out var c1);
+        Vector.Widen(d, out var d0, out var d1);
+        return Vector.Sum(((a0 + a1) + (b0 + b1)) + ((c0 + c1) + (d0 + d1)));
     }
 
     /// <summary>
@@ -93,17 +111,28 @@ public static class BatchNormKernels
         var vd = MemoryMarshal.Cast<float, Vector<float>>(dy);
         var vx = MemoryMarshal.Cast<float, Vector<float>>(x);
         Vector<float> vMean = new(mean), vInv = new(inv), vGamma = new(gamma), vBeta = new(beta);
-        Vector<double> s = Vector<double>.Zero, p = Vector<double>.Zero;
-        for (int i = 0; i < vd.Length; i++)
+        // Float lanes, four accumulators per sum, as in ShiftedSums.
+        Vector<float> s0 = Vector<float>.Zero, s1 = s0, s2 = s0, s3 = s0, p0 = s0, p1 = s0, p2 = s0, p3 = s0;
+        int i = 0;
+        for (; i + 3 < vd.Length; i += 4)
         {
-            var xhat = (vx[i] - vMean) * vInv;
-            Vector.Widen(TAct.Gradient(vd[i], (xhat * vGamma) + vBeta), out var dLo, out var dHi);
-            Vector.Widen(xhat, out var hLo, out var hHi);
-            s += dLo + dHi;
-            p += (dLo * hLo) + (dHi * hHi);
+            Vector<float> h0 = (vx[i] - vMean) * vInv, h1 = (vx[i + 1] - vMean) * vInv;
+            Vector<float> h2 = (vx[i + 2] - vMean) * vInv, h3 = (vx[i + 3] - vMean) * vInv;
+            var d0 = TAct.Gradient(vd[i], (h0 * vGamma) + vBeta);
+            var d1 = TAct.Gradient(vd[i + 1], (h1 * vGamma) + vBeta);
+            var d2 = TAct.Gradient(vd[i + 2], (h2 * vGamma) + vBeta);
+            var d3 = TAct.Gradient(vd[i + 3], (h3 * vGamma) + vBeta);
+            (s0, s1, s2, s3) = (s0 + d0, s1 + d1, s2 + d2, s3 + d3);
+            (p0, p1, p2, p3) = (p0 + (d0 * h0), p1 + (d1 * h1), p2 + (d2 * h2), p3 + (d3 * h3));
         }
-        double sum = Vector.Sum(s), dot = Vector.Sum(p);
-        for (int i = vd.Length * Vector<float>.Count; i < dy.Length; i++)
+        for (; i < vd.Length; i++)
+        {
+            var h = (vx[i] - vMean) * vInv;
+            var dz = TAct.Gradient(vd[i], (h * vGamma) + vBeta);
+            (s0, p0) = (s0 + dz, p0 + (dz * h));
+        }
+        double sum = SumInDouble(s0, s1, s2, s3), dot = SumInDouble(p0, p1, p2, p3);
+        for (i = vd.Length * Vector<float>.Count; i < dy.Length; i++)
         {
             float xhat = (x[i] - mean) * inv;
             float dz = TAct.Gradient(dy[i], (xhat * gamma) + beta);
