@@ -29,6 +29,7 @@ internal sealed class PreActivationPipeline : IParallelWork
     private int _unit;
     private bool _training;
     private Tensor? _skipGradient, _blockGradient;
+    private BatchNormalization? _following;
     private readonly int[] _reluItemSizes;
 
     // Per thread, one item of a ReLU output ([C, H, W]): written and read while it is in the core's cache.
@@ -55,6 +56,9 @@ internal sealed class PreActivationPipeline : IParallelWork
         return new PreActivationPipeline(norms, convs);
     }
 
+    /// <summary>The branch's first BatchNormalization, whose statistics a preceding block may take (see <see cref="Forward"/>).</summary>
+    public BatchNormalization FirstNorm => _norms[0];
+
     /// <summary>Whether every convolution can run item by item now (the reference algorithm cannot).</summary>
     public bool IsAvailable
     {
@@ -70,14 +74,18 @@ internal sealed class PreActivationPipeline : IParallelWork
     /// <summary>
     /// y = x + F(x). outputs are the branch's layer outputs: only the convolutions' are written (the
     /// last one's goes to y); <see cref="RecomputeReluOutputs"/> fills in the ReLUs' when asked.
+    /// <paramref name="statisticsReady"/>: the first BatchNorm's statistics of x were already taken
+    /// (by the preceding block). <paramref name="following"/>: a BatchNorm set up on y whose
+    /// statistics items to take while y is written, in the last loop (the caller finishes them).
     /// </summary>
-    public void Forward(Tensor x, Tensor[] outputs, Tensor y, bool training)
+    public void Forward(Tensor x, Tensor[] outputs, Tensor y, bool training, bool statisticsReady = false, BatchNormalization? following = null)
     {
         int k = _norms.Length, batch = x.Dim(0);
         _training = training;
+        _following = following;
         SetReluItemSizes(outputs, batch);
         _norms[0].BeginForwardItems(x, outputs[1], training, relu: true);
-        if (training)
+        if (training && !statisticsReady)
         {
             Run(Stage.FirstStatistics, 0, batch);
             _norms[0].FinishStatistics();
@@ -94,6 +102,7 @@ internal sealed class PreActivationPipeline : IParallelWork
             if (!last && training)
                 _norms[j + 1].FinishStatistics();
         }
+        _following = null;
     }
 
     /// <summary>
@@ -168,6 +177,8 @@ internal sealed class PreActivationPipeline : IParallelWork
                 _convs[j].ForwardItem(item, reluForward);
                 if (j + 1 < _norms.Length && _training)
                     _norms[j + 1].StatisticsItem(item);
+                else if (j + 1 == _norms.Length)
+                    _following?.StatisticsItem(item);
                 break;
             case Stage.Backward:
                 if (j + 1 < _norms.Length)

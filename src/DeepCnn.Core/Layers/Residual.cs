@@ -34,6 +34,8 @@ public sealed class Residual : Layer
     // Whether the last forward ran the pipeline (backward must take the same path), and its input.
     private bool _pipelined;
     private Tensor? _lastInput;
+    // The input whose first BatchNorm statistics the preceding block has already taken, if any.
+    private Tensor? _statisticsReadyFor;
 
     /// <summary>A residual block around <paramref name="inner"/> (applied in order).</summary>
     /// <param name="inner">The branch F; its output shape must equal its input shape.</param>
@@ -59,6 +61,15 @@ public sealed class Residual : Layer
 
     /// <summary>Whether the branch runs fused (the default); false runs each inner layer on its own, for comparison.</summary>
     public bool Fuse { get; set; } = true;
+
+    /// <summary>
+    /// The block that follows this one in its model (set by <see cref="Training.Sequential"/>): in
+    /// training, this block's last item loop also takes that block's first BatchNorm statistics of
+    /// the output it is writing, sparing a loop over memory per block.
+    /// </summary>
+    internal Residual? Next { get; set; }
+
+    private bool WillPipeline => Fuse && _pipeline is { IsAvailable: true };
 
     /// <summary>Whether the branch's last BatchNormalization started with gamma = 0 (it matters only when the block is built).</summary>
     public bool ZeroInitLastNorm => _zeroInitLastNorm;
@@ -120,10 +131,21 @@ public sealed class Residual : Layer
         _buffers.Prepare(_inner, x.Dim(0));
         var outputs = _buffers.Outputs;
         _lastInput = x;
-        _pipelined = Fuse && _pipeline is { IsAvailable: true };
+        _pipelined = WillPipeline;
+        bool statisticsReady = training && ReferenceEquals(_statisticsReadyFor, x);
+        _statisticsReadyFor = null;
         if (_pipelined)
         {
-            _pipeline!.Forward(x, outputs, y, training);
+            var next = training && Next is { WillPipeline: true } n && n.InputShape.AsSpan().SequenceEqual(InputShape) ? n : null;
+            var following = next?._pipeline!.FirstNorm;
+            following?.BeginForwardItems(y, y, training: true, relu: true);
+            _pipeline!.Forward(x, outputs, y, training, statisticsReady, following);
+            if (following is not null)
+            {
+                following.FinishStatistics();
+                following.EndItems();
+                next!._statisticsReadyFor = y;
+            }
             return;
         }
         var current = x;

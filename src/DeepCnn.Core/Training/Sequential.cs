@@ -132,6 +132,9 @@ public sealed partial class Sequential
             }
             shape = layer.OutputShape;
         }
+        for (int i = 0; i < _layers.Count; i++)
+            if (_layers[i] is Residual block)
+                block.Next = i + 1 < _layers.Count ? _layers[i + 1] as Residual : null;
         _buffers = new LayerChainBuffers(_layers.Count);
         _parameters = _layers.SelectMany(l => l.Parameters).ToArray();
         _shuffleRng = new Rng(Rng.Derive(Seed, 2));

@@ -10,7 +10,8 @@ namespace DeepCnn.Core.Tests.Properties;
 
 /// <summary>
 /// A residual block runs its branch fused (BatchNorm+ReLU in one pass, the skip added by the last
-/// Conv2D, the pre-activation pattern item by item); <see cref="Residual.Fuse"/> = false runs the
+/// Conv2D, the pre-activation pattern item by item, a block taking the next one's first BatchNorm
+/// statistics); <see cref="Residual.Fuse"/> = false runs the
 /// layers one by one. Training both ways must give the same bits: outputs, input gradients, weights.
 /// </summary>
 [Properties(MaxTest = PropertyConfig.Cases, Replay = PropertyConfig.Replay, Arbitrary = new[] { typeof(Generators) })]
