@@ -10,10 +10,13 @@ namespace DeepCnn.Parallel;
 /// (descheduled, or still asleep) finds nothing left and costs the caller nothing.
 /// </summary>
 /// <remarks>
-/// Chunk claims go through one 64-bit word, (job number &lt;&lt; 32) | next index, changed only by
-/// compare-and-swap: a claim succeeds only while its job is current, so a late helper can never
-/// run a chunk of a job with another job's work object. Which thread runs a chunk varies; what a
-/// chunk computes does not. An idle helper spins for <see cref="SpinBeforeSleep"/> before blocking
+/// The chunks are split into one contiguous range per thread (the caller's first), so that from
+/// one parallel loop to the next a thread keeps the same batch items and finds their data in its
+/// own core's cache; a thread that finishes its range takes what is left of the others'. Claims on
+/// a range go through its own 64-bit word (on its own cache line), (job number &lt;&lt; 32) | next
+/// index, changed only by compare-and-swap: a claim succeeds only while its job is current, so a
+/// late helper can never run a chunk of a job with another job's work object. Which thread runs a
+/// chunk varies; what a chunk computes does not. An idle helper spins for <see cref="SpinBeforeSleep"/> before blocking
 /// on its semaphore, because the gaps between the parallel regions of a training step are far
 /// shorter than the tens of microseconds a wake-up from a blocked wait costs on a VM.
 /// </remarks>
@@ -24,8 +27,10 @@ internal sealed class WorkerPool
     private readonly Lock _growLock = new();
     private Worker[] _workers = [];
     private int _busy;
-    private uint _job;
-    private long _claims;
+    private int _job;
+    private ClaimWord[] _claims = new ClaimWord[1];
+    private int[] _ends = new int[1];
+    private int _ranges;
     private int _completed;
     private IParallelWork? _work;
     private int _count;
@@ -46,15 +51,28 @@ internal sealed class WorkerPool
         try
         {
             var workers = EnsureWorkers(threads - 1);
+            if (_claims.Length < threads)
+            {
+                _claims = new ClaimWord[threads];
+                _ends = new int[threads];
+            }
             _work = work;
             _count = count;
+            _ranges = threads;
             _error = null;
             _completed = 0;
-            uint job = ++_job;
-            Interlocked.Exchange(ref _claims, (long)job << 32); // publishes the fields above
+            // A full fence: a thread that sees a range end written below also sees the new job number.
+            uint job = (uint)Interlocked.Increment(ref _job);
+            for (int r = 0; r < threads; r++)
+            {
+                _ends[r] = (int)((long)count * (r + 1) / threads);
+                int start = (int)((long)count * r / threads);
+                // The last exchange publishes the fields above to the helpers.
+                Interlocked.Exchange(ref _claims[r].Value, ((long)job << 32) | (uint)start);
+            }
             for (int w = 0; w < threads - 1; w++)
                 workers[w].Wake();
-            RunChunks();
+            RunChunks(0);
             var spinner = default(SpinWait);
             while (Volatile.Read(ref _completed) != count)
                 spinner.SpinOnce(sleep1Threshold: -1);
@@ -87,19 +105,31 @@ internal sealed class WorkerPool
         }
     }
 
-    // Claims and runs chunks of the current job until none is left.
-    private void RunChunks()
+    // Runs chunks of the current job: first those of range `own`, then what is left of the others.
+    private void RunChunks(int own)
+    {
+        var claims = _claims;
+        var ends = _ends;
+        int ranges = Math.Min(Volatile.Read(ref _ranges), claims.Length);
+        if (own >= ranges)
+            return;
+        for (int k = 0; k < ranges; k++)
+            RunRange(claims, ends, (own + k) % ranges);
+    }
+
+    private void RunRange(ClaimWord[] claims, int[] ends, int range)
     {
         while (true)
         {
-            long claims = Volatile.Read(ref _claims);
+            long word = Volatile.Read(ref claims[range].Value);
             var work = _work;
-            int count = _count;
-            int index = (int)(claims & uint.MaxValue);
-            if (work is null || index >= count)
+            int end = Volatile.Read(ref ends[range]);
+            int index = (int)(word & uint.MaxValue);
+            // The job check rejects an end already written for the next job (see TryRun).
+            if (work is null || index >= end || (uint)(word >> 32) != (uint)Volatile.Read(ref _job))
                 return;
-            // Success proves the job was current while work and count were read (see remarks).
-            if (Interlocked.CompareExchange(ref _claims, claims + 1, claims) != claims)
+            // Success proves the job was current while work and end were read (see remarks).
+            if (Interlocked.CompareExchange(ref claims[range].Value, word + 1, word) != word)
                 continue;
             try
             {
@@ -113,18 +143,27 @@ internal sealed class WorkerPool
         }
     }
 
+    // One range's claim word, alone on its cache line so that the threads do not contend for it.
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit, Size = 128)]
+    private struct ClaimWord
+    {
+        [System.Runtime.InteropServices.FieldOffset(64)] public long Value;
+    }
+
     /// <summary>One background thread; <see cref="Wake"/> tells it there is work.</summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Workers live as long as the process; their semaphore is never released early.")]
     private sealed class Worker
     {
         private readonly WorkerPool _pool;
         private readonly SemaphoreSlim _signal = new(0);
+        private readonly int _index;
         private long _ticket;
         private int _sleeping;
 
         public Worker(WorkerPool pool, int index)
         {
             _pool = pool;
+            _index = index;
             new Thread(Loop) { IsBackground = true, Name = $"DeepCnn worker {index + 1}" }.Start();
         }
 
@@ -146,7 +185,7 @@ internal sealed class WorkerPool
             {
                 WaitForTicket(seen);
                 seen = Volatile.Read(ref _ticket);
-                _pool.RunChunks();
+                _pool.RunChunks(_index + 1);
             }
         }
 
