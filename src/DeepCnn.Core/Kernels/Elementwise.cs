@@ -25,6 +25,23 @@ internal static class Elementwise
             dz[i] = y[i] > 0f ? dy[i] : 0f;
     }
 
+    /// <summary>Dropout's mask in place: each uniform draw u becomes <paramref name="scale"/> where u &lt; <paramref name="keep"/>, else 0.</summary>
+    public static void KeepMask(Span<float> uniforms, float keep, float scale)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var vs = MemoryMarshal.Cast<float, Vector<float>>(uniforms);
+            var keepV = new Vector<float>(keep);
+            var scaleV = new Vector<float>(scale);
+            for (int v = 0; v < vs.Length; v++)
+                vs[v] = Vector.ConditionalSelect(Vector.LessThan(vs[v], keepV), scaleV, Vector<float>.Zero);
+            i = vs.Length * Vector<float>.Count;
+        }
+        for (; i < uniforms.Length; i++)
+            uniforms[i] = uniforms[i] < keep ? scale : 0f;
+    }
+
     /// <summary>dz = dy where mask is empty, else <see cref="ReluMask"/>.</summary>
     public static void CopyMasked(ReadOnlySpan<float> mask, ReadOnlySpan<float> dy, Span<float> dz)
     {

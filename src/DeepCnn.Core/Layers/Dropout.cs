@@ -1,4 +1,5 @@
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+using DeepCnn.Kernels;
 using DeepCnn.Tensors;
 
 namespace DeepCnn.Layers;
@@ -58,13 +59,10 @@ public sealed class Dropout : Layer, IStochasticLayer
         var mask = ScratchTensor.Grow(ref _mask, x.Length);
         float keep = (float)(1.0 - Rate);
         float scale = 1f / keep;
-        var xs = x.Span;
-        var ys = y.Span;
-        for (int i = 0; i < xs.Length; i++)
-        {
-            mask[i] = Random.NextFloat() < keep ? scale : 0f;
-            ys[i] = xs[i] * mask[i];
-        }
+        // The draws stay sequential (one stream per layer keeps the masks reproducible); the rest is vectorized.
+        Random.NextFloats(mask);
+        Elementwise.KeepMask(mask, keep, scale);
+        TensorPrimitives.Multiply(x.Span, mask, y.Span);
     }
 
     /// <inheritdoc/>

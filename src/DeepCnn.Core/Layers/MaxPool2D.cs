@@ -1,4 +1,5 @@
 using DeepCnn.Kernels;
+using DeepCnn.Parallel;
 using DeepCnn.Tensors;
 
 namespace DeepCnn.Layers;
@@ -10,10 +11,12 @@ namespace DeepCnn.Layers;
 /// </summary>
 /// <remarks>
 /// Forward records, per output, the position of the maximum (the first one on ties); backward
-/// routes each dy to that position only: dx[argmax] += dy, every other dx is 0.
+/// routes each dy to that position only: dx[argmax] += dy, every other dx is 0. Batch items run in
+/// parallel; the 2x2 stride-2 windows take a vector path (<see cref="MaxPoolKernels"/>).
 /// </remarks>
 public sealed class MaxPool2D : Layer
 {
+    private readonly PoolWork _work = new();
     private int[] _argmax = [];
     private ConvGeometry _g;
 
@@ -55,33 +58,16 @@ public sealed class MaxPool2D : Layer
     public override void Forward(Tensor x, Tensor y, bool training)
     {
         RequireShapes(x, y);
-        var g = _g;
-        int planes = x.Dim(0) * g.InChannels;
-        var argmax = Workspace.Rent(ref _argmax, planes * g.OutPlane);
-        var xs = x.Span;
-        var ys = y.Span;
-        for (int plane = 0; plane < planes; plane++)
+        int batch = x.Dim(0);
+        Workspace.Rent(ref _argmax, batch * _g.InChannels * _g.OutPlane);
+        _work.Begin(this, x, y, forward: true);
+        try
         {
-            var src = xs.Slice(plane * g.InPlane, g.InPlane);
-            int outBase = plane * g.OutPlane;
-            for (int i = 0; i < g.OutHeight; i++)
-                for (int j = 0; j < g.OutWidth; j++)
-                {
-                    int best = (i * g.Stride * g.InWidth) + (j * g.Stride);
-                    float max = src[best];
-                    for (int p = 0; p < PoolSize; p++)
-                        for (int q = 0; q < PoolSize; q++)
-                        {
-                            int idx = (((i * g.Stride) + p) * g.InWidth) + (j * g.Stride) + q;
-                            if (src[idx] > max)
-                            {
-                                max = src[idx];
-                                best = idx;
-                            }
-                        }
-                    ys[outBase + (i * g.OutWidth) + j] = max;
-                    argmax[outBase + (i * g.OutWidth) + j] = best;
-                }
+            Compute.For(_work, batch);
+        }
+        finally
+        {
+            _work.Clear();
         }
     }
 
@@ -91,17 +77,51 @@ public sealed class MaxPool2D : Layer
         RequireShapes(x, y);
         if (dx is null)
             return;
-        var g = _g;
-        int planes = x.Dim(0) * g.InChannels;
-        var argmax = _argmax.AsSpan(0, planes * g.OutPlane);
-        var dxs = dx.Span;
-        var dys = dy.Span;
-        dxs.Clear();
-        for (int plane = 0; plane < planes; plane++)
+        _work.Begin(this, dy, dx, forward: false);
+        try
         {
-            var dst = dxs.Slice(plane * g.InPlane, g.InPlane);
-            for (int o = plane * g.OutPlane; o < (plane + 1) * g.OutPlane; o++)
-                dst[argmax[o]] += dys[o];
+            Compute.For(_work, x.Dim(0));
+        }
+        finally
+        {
+            _work.Clear();
+        }
+    }
+
+    // Chunk n is batch item n: its planes forward (x -> y, argmax) or backward (dy -> dx).
+    private sealed class PoolWork : IParallelWork
+    {
+        private MaxPool2D _layer = null!;
+        private Tensor _source = null!, _target = null!;
+        private bool _forward;
+
+        public void Begin(MaxPool2D layer, Tensor source, Tensor target, bool forward)
+        {
+            (_layer, _source, _target, _forward) = (layer, source, target, forward);
+        }
+
+        public void Clear() => (_source, _target) = (null!, null!);
+
+        public void Execute(int index)
+        {
+            var g = _layer._g;
+            int inSize = g.InChannels * g.InPlane, outSize = g.InChannels * g.OutPlane;
+            var argmax = _layer._argmax.AsSpan(index * outSize, outSize);
+            if (_forward)
+            {
+                var x = _source.Span.Slice(index * inSize, inSize);
+                var y = _target.Span.Slice(index * outSize, outSize);
+                for (int c = 0; c < g.InChannels; c++)
+                    MaxPoolKernels.Forward(x.Slice(c * g.InPlane, g.InPlane), g.InWidth, _layer.PoolSize, g.Stride,
+                        y.Slice(c * g.OutPlane, g.OutPlane), argmax.Slice(c * g.OutPlane, g.OutPlane), g.OutHeight, g.OutWidth);
+            }
+            else
+            {
+                var dy = _source.Span.Slice(index * outSize, outSize);
+                var dx = _target.Span.Slice(index * inSize, inSize);
+                for (int c = 0; c < g.InChannels; c++)
+                    MaxPoolKernels.Backward(dy.Slice(c * g.OutPlane, g.OutPlane), argmax.Slice(c * g.OutPlane, g.OutPlane), dx.Slice(c * g.InPlane, g.InPlane));
+            }
         }
     }
 

@@ -49,6 +49,13 @@ public sealed class Rng
     /// <summary>Uniform in [0, 1) with 24 random bits (every value is an exact float).</summary>
     public float NextFloat() => (NextUInt64() >> 40) * (1.0f / (1 << 24));
 
+    /// <summary>Fills <paramref name="values"/> with <see cref="NextFloat"/> draws, in order (the same numbers as that many calls).</summary>
+    public void NextFloats(Span<float> values)
+    {
+        for (int i = 0; i < values.Length; i++)
+            values[i] = NextFloat();
+    }
+
     /// <summary>Uniform in [0, 1) with 53 random bits.</summary>
     public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
 
