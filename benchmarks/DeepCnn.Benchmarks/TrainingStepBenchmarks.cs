@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using DeepCnn.Models;
 using DeepCnn.Parallel;
 using DeepCnn.Tensors;
 using DeepCnn.Training;
@@ -29,15 +28,7 @@ public class TrainingStepBenchmarks
     public void Setup()
     {
         Compute.ThreadCount = Threads;
-        _model = Model switch
-        {
-            "I" => NotebookModels.ModelI(),
-            "II" => NotebookModels.ModelII(),
-            "III" => NotebookModels.ModelIII(),
-            "IV" => NotebookModels.ModelIV(),
-            _ => NotebookModels.ResidualII(),
-        };
-        _model.Compile();
+        _model = BenchmarkModels.Create(Model);
         (_x, _y) = BenchmarkBatch.Create(3);
     }
 
