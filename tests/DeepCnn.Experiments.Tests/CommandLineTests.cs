@@ -52,6 +52,11 @@ public class CommandLineTests
         Assert.Equal(["8-residual-800", "8-residual-800-standard-init"], both!.Experiments.Select(e => e.Slug));
         Assert.Equal(0, both.Experiments[1].Build(1, new Catalog.ModelSettings()).Layers.OfType<DeepCnn.Layers.Residual>()
             .Count(r => r.Sublayers.OfType<DeepCnn.Layers.BatchNormalization>().Last().Gamma.Value.Span.IndexOf(0f) >= 0));
+        Assert.NotEqual(both.Experiments[0].Claim, both.Experiments[1].Claim);
+        var (standard, _, _) = cli.Parse(["8", "--residual-init", "standard"]);
+        Assert.Equal(["8-residual-800-standard-init"], standard!.Experiments.Select(e => e.Slug));
+        var (diagnoseStandard, _, _) = cli.Parse(["diagnose", "8", "--residual-init", "standard"]);
+        Assert.Equal(["8-residual-800-standard-init"], diagnoseStandard!.Experiments.Select(e => e.Slug));
         var (diag, _, _) = cli.Parse(["--diagnostics-every", "5", "1"]);
         Assert.True(diag!.Diagnostics);
         Assert.Equal(5, diag.DiagnosticsEvery);

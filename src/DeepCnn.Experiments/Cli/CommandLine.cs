@@ -92,8 +92,11 @@ internal sealed class CommandLine
             return (new RunOptions { FetchOnly = true, DataDirectory = result.GetValue(_dataDir), Dataset = result.GetValue(_dataset)! }, [], false);
         bool diagnose = result.CommandResult.Command == _diagnose;
         var chosen = diagnose ? [ExperimentCatalog.Find(result.GetValue(_diagnoseExperiment)!)!] : ExperimentCatalog.Select(result.GetValue(_experiments) ?? []);
-        if (!diagnose && result.GetValue(_residualInit) == "both")
-            chosen = chosen.SelectMany(e => e.Id == ExperimentCatalog.ResidualId ? [e, ExperimentCatalog.StandardInitVariant(e)] : new[] { e }).ToList();
+        // The standard-init runs of 8 carry the variant's name, folder and claim, so that they are never reported as the identity-init experiment.
+        string residualInit = result.GetValue(_residualInit)!;
+        if (residualInit == "standard" || (!diagnose && residualInit == "both"))
+            chosen = chosen.SelectMany(e => e.Id != ExperimentCatalog.ResidualId ? new[] { e }
+                : residualInit == "both" ? [e, ExperimentCatalog.StandardInitVariant(e)] : [ExperimentCatalog.StandardInitVariant(e)]).ToList();
         if (!diagnose && result.GetValue(_resume) is not null && (chosen.Count != 1 || result.GetValue(_seeds) != 1))
             return (null, ["--resume continues one run: name exactly one experiment (the one the checkpoint belongs to) and keep --seeds 1."], false);
         var options = new RunOptions
