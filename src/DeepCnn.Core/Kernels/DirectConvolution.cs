@@ -20,7 +20,7 @@ namespace DeepCnn.Kernels;
 /// </remarks>
 internal sealed class DirectConvolution : ConvolutionPlan
 {
-    private readonly int _hp, _wp, _planeX, _grid, _gridRounded, _paddedXLength;
+    private readonly int _hp, _wp, _planeX, _grid, _gridRounded, _dotLength, _paddedXLength;
     private readonly int _hd, _wd, _topD, _leftD, _planeD, _gridD, _gridDRounded, _paddedDLength;
     private readonly int[] _rowsX;
     private readonly int[] _rowsD;
@@ -38,6 +38,10 @@ internal sealed class DirectConvolution : ConvolutionPlan
         _planeX = _hp * _wp;
         _grid = g.OutHeight * _wp;
         _gridRounded = RoundUpToBlocks(_grid);
+        // The weight gradient's dot products need T only in whole vectors of the widest width: past the
+        // grid dz is zero, and skipping whole 64-float blocks of zeros saves up to 8 % (24x24 -> 22x22:
+        // 528 of 576).
+        _dotLength = (_grid + 15) & ~15;
         // The last tap of the last channel reads up to (Tr - T) + kw - 2 floats past the planes.
         _paddedXLength = (g.InChannels * _planeX) + (_gridRounded - _grid) + kw - 1;
         _rowsX = ImplicitRows(g.InChannels, kh, kw, _planeX, _wp);
@@ -105,7 +109,7 @@ internal sealed class DirectConvolution : ConvolutionPlan
             }
 
         if (!dw.IsEmpty)
-            MicroKernels.Dot(dzGrid, _gridRounded, xp, _rowsX, dw, PatchSize, g.OutChannels, PatchSize, _gridRounded, accumulate: false);
+            MicroKernels.Dot(dzGrid, _gridRounded, xp, _rowsX, dw, PatchSize, g.OutChannels, PatchSize, _dotLength, accumulate: false);
         for (int o = 0; o < db.Length; o++)
             db[o] = TensorPrimitives.Sum(dzGrid.Slice(o * _gridRounded, _gridRounded));
 
