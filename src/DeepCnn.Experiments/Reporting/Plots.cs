@@ -68,9 +68,9 @@ internal static class Plots
                 data[s, l] = norms[l] > 0 && double.IsFinite(norms[l]) ? Math.Log10(norms[l]) : double.NaN;
         }
         var plot = new PlotModel { Title = "log10 ||dL/d output|| by layer and training step", TitleFontSize = 14, Background = OxyColors.White };
-        plot.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "training step" });
-        plot.Axes.Add(new LinearAxis { Position = AxisPosition.Left, Title = "layer (0 = input side)" });
-        plot.Axes.Add(new LinearColorAxis { Position = AxisPosition.Right, Palette = OxyPalettes.Viridis(200), InvalidNumberColor = OxyColors.LightGray, Title = "log10 norm" });
+        plot.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "training step", AxisTitleDistance = 10 });
+        plot.Axes.Add(new LinearAxis { Position = AxisPosition.Left, Title = "layer (0 = input side)", AxisTitleDistance = 10 });
+        plot.Axes.Add(new LinearColorAxis { Position = AxisPosition.Right, Palette = OxyPalettes.Viridis(200), InvalidNumberColor = OxyColors.LightGray, Title = "log10 norm", AxisTitleDistance = 10 });
         plot.Series.Add(new HeatMapSeries
         {
             X0 = steps[0],
@@ -91,15 +91,22 @@ internal static class Plots
         ArgumentNullException.ThrowIfNull(model);
         var steps = recorder.RecordedSteps.ToList();
         int layers = model.Layers.Count;
-        var plot = new PlotModel { Title = "Gradient norm and activation std by depth (zeros omitted)", TitleFontSize = 14, Background = OxyColors.White };
-        plot.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "layer (0 = input side)" });
-        plot.Axes.Add(new LogarithmicAxis { Position = AxisPosition.Left, Title = "value", MajorGridlineStyle = LineStyle.Dot });
-        plot.Legends.Add(new Legend { LegendPosition = LegendPosition.RightMiddle, LegendPlacement = LegendPlacement.Outside, LegendFontSize = 10 });
+        var plot = new PlotModel
+        {
+            Title = "Gradient norm ||dL/dy|| and activation std by depth",
+            Subtitle = "solid: first recorded step, dashed: last; zeros omitted",
+            TitleFontSize = 14,
+            Background = OxyColors.White,
+        };
+        plot.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "layer (0 = input side)", AxisTitleDistance = 10 });
+        plot.Axes.Add(new LogarithmicAxis { Position = AxisPosition.Left, Title = "value", MajorGridlineStyle = LineStyle.Dot, AxisTitleDistance = 10 });
+        // One row under the plot: it leaves the plot its full width and room for fonts wider than the one OxyPlot measures with.
+        plot.Legends.Add(new Legend { LegendPosition = LegendPosition.BottomCenter, LegendPlacement = LegendPlacement.Outside, LegendOrientation = LegendOrientation.Horizontal, LegendFontSize = 10 });
         foreach (var (step, style) in new[] { (steps[0], LineStyle.Solid), (steps[^1], LineStyle.Dash) }.Distinct())
         {
-            string when = step == steps[0] ? "at step " + step : "at step " + step + " (last recorded)";
-            plot.Series.Add(Profile($"||dL/d output|| {when}", recorder.Profile(step, DiagnosticsMetrics.OutputGradNorm, layers), Palette[0], style));
-            plot.Series.Add(Profile($"output std {when}", recorder.Profile(step, DiagnosticsMetrics.OutputStd, layers), Palette[1], style));
+            // Short labels: the legend sits outside the plot and must fit the image in any sans-serif font.
+            plot.Series.Add(Profile($"||dL/dy||, step {step}", recorder.Profile(step, DiagnosticsMetrics.OutputGradNorm, layers), Palette[0], style));
+            plot.Series.Add(Profile($"std(y), step {step}", recorder.Profile(step, DiagnosticsMetrics.OutputStd, layers), Palette[1], style));
         }
         return Export(plot);
     }
@@ -116,9 +123,9 @@ internal static class Plots
     private static PlotModel NewModel(string title, string leftKey, string rightKey)
     {
         var model = new PlotModel { Title = title, TitleFontSize = 14, Background = OxyColors.White };
-        model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "epoch", MinimumMajorStep = 1, MinorStep = 1, MajorGridlineStyle = LineStyle.Dot });
-        model.Axes.Add(new LinearAxis { Position = AxisPosition.Left, Title = leftKey, Key = leftKey, Minimum = 0, MajorGridlineStyle = LineStyle.Dot });
-        model.Axes.Add(new LinearAxis { Position = AxisPosition.Right, Title = rightKey, Key = rightKey, Minimum = 0 });
+        model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "epoch", MinimumMajorStep = 1, MinorStep = 1, MajorGridlineStyle = LineStyle.Dot, AxisTitleDistance = 10 });
+        model.Axes.Add(new LinearAxis { Position = AxisPosition.Left, Title = leftKey, Key = leftKey, Minimum = 0, MajorGridlineStyle = LineStyle.Dot, AxisTitleDistance = 10 });
+        model.Axes.Add(new LinearAxis { Position = AxisPosition.Right, Title = rightKey, Key = rightKey, Minimum = 0, AxisTitleDistance = 10 });
         model.Legends.Add(new Legend { LegendPosition = LegendPosition.RightMiddle, LegendPlacement = LegendPlacement.Outside, LegendFontSize = 10 });
         return model;
     }
@@ -132,6 +139,8 @@ internal static class Plots
         return series;
     }
 
+    // The workaround positions text by its measured height instead of SVG's dominant-baseline, which
+    // some viewers (librsvg, image converters) ignore, drawing titles above the image and legend rows on top of each other.
     private static string Export(PlotModel model) =>
-        new SvgExporter { Width = Width, Height = Height }.ExportToString(model);
+        new SvgExporter { Width = Width, Height = Height, UseVerticalTextAlignmentWorkaround = true }.ExportToString(model);
 }
