@@ -13,7 +13,7 @@ namespace DeepCnn.Benchmarks;
 /// runs the full job (the numbers in docs/PERFORMANCE.md; 8 warm-up iterations, because a training
 /// step of the 800-layer model takes ~70 ms and tiered JIT needs about a second to settle); adding <c>smoke</c> runs every
 /// benchmark once (BenchmarkDotNet's Dry job) so CI sees that they run, without judging them;
-/// <c>-- scaling [model] [rounds]</c> runs the <see cref="ScalingProbe"/> instead.
+/// <c>-- scaling [models] [rounds]</c> runs the <see cref="ScalingProbe"/> instead.
 /// </summary>
 public static class Program
 {
@@ -21,7 +21,15 @@ public static class Program
     {
         if (args.Length > 0 && args[0] == "scaling")
         {
-            ScalingProbe.Run(args[1..]);
+            try
+            {
+                ScalingProbe.Run(args[1..]);
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                Environment.ExitCode = 2;
+            }
             return;
         }
         bool smoke = args.Contains("smoke", StringComparer.OrdinalIgnoreCase);
