@@ -1,4 +1,5 @@
 using DeepCnn.Tensors;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace DeepCnn.Losses;
 
@@ -7,8 +8,8 @@ namespace DeepCnn.Losses;
 /// </summary>
 /// <remarks>
 /// When the model ends in a softmax activation, <c>Sequential</c> computes this loss from the
-/// logits with <see cref="FromLogits"/> (Keras does the same inside <c>fit</c>): an exact,
-/// stable log-softmax, and dL/dz = (softmax(z) - t) / N. Given probabilities instead,
+/// logits with <see cref="FromLogits"/> (Keras does the same inside <c>fit</c>): a
+/// stable log-softmax (rows on TensorPrimitives, the log-sum-exp in double), and dL/dz = (softmax(z) - t) / N. Given probabilities instead,
 /// <see cref="Compute"/> follows Keras's fallback: renormalize each row to sum 1, clip to
 /// [1e-7, 1 - 1e-7], then -sum t log p.
 /// </remarks>
@@ -62,29 +63,27 @@ public sealed class CategoricalCrossentropy : Loss
         ArgumentNullException.ThrowIfNull(targets);
         Tensor.RequireSameShape(logits, targets, "softmax cross-entropy: logits vs targets");
         int batch = logits.Dim(0), classes = logits.Length / batch;
+        // exp(z - max) per row: the gradient row when one is wanted, else a scratch row (on the stack for up to 1,024 classes).
+        Span<float> scratch = dLogits is not null ? default : classes <= 1024 ? stackalloc float[classes] : new float[classes];
         double total = 0;
         for (int n = 0; n < batch; n++)
         {
             var z = logits.Sample(n);
             var t = targets.Sample(n);
-            float max = float.NegativeInfinity;
-            foreach (float v in z)
-                max = Math.Max(max, v);
-            double sumExp = 0;
-            foreach (float v in z)
-                sumExp += Math.Exp(v - max);
+            var e = dLogits is not null ? dLogits.Sample(n) : scratch;
+            float max = TensorPrimitives.Max(z);
+            TensorPrimitives.Subtract(z, max, e);
+            TensorPrimitives.Exp(e, e);
+            double sumExp = TensorPrimitives.Sum(e);
             double logSumExp = max + Math.Log(sumExp);
-            double sumT = 0;
-            for (int c = 0; c < classes; c++)
-            {
-                total -= t[c] * (z[c] - logSumExp);
-                sumT += t[c];
-            }
+            double sumT = TensorPrimitives.Sum(t);
+            // -sum_c t_c (z_c - logSumExp)
+            total -= TensorPrimitives.Dot(t, z) - (sumT * logSumExp);
+            // dL/dz_c = (sum(t) * softmax(z)_c - t_c) / N
             if (dLogits is not null)
             {
-                var d = dLogits.Sample(n);
-                for (int c = 0; c < classes; c++)
-                    d[c] = (float)(((sumT * Math.Exp(z[c] - logSumExp)) - t[c]) / batch);
+                TensorPrimitives.Multiply(e, (float)(sumT / sumExp / batch), e);
+                TensorPrimitives.MultiplyAdd(t, -1f / batch, e, e);
             }
         }
         return total / batch;
