@@ -79,31 +79,43 @@ internal static class DotKernel
             s30 = TOps.MultiplyAdd(d, x0, s30); s31 = TOps.MultiplyAdd(d, x1, s31); s32 = TOps.MultiplyAdd(d, x2, s32); s33 = TOps.MultiplyAdd(d, x3, s33);
         }
 
-        // sums[4 * q + r] = lane sum of s[r][q].
-        Span<float> sums = stackalloc float[16];
-        if (typeof(TVec) == typeof(Vector512<float>) && Avx512F.IsSupported)
+        if (typeof(TVec) == typeof(Vector512<float>) && Avx512F.IsSupported && vectorEnd == t)
         {
-            VectorOps512.SumBlock4x4(
+            // No scalar tail: the four 128-bit blocks of the reduced sums are the block's four rows of C.
+            var rows = VectorOps512.SumBlock4x4(
                 As512(s00), As512(s01), As512(s02), As512(s03), As512(s10), As512(s11), As512(s12), As512(s13),
-                As512(s20), As512(s21), As512(s22), As512(s23), As512(s30), As512(s31), As512(s32), As512(s33))
-                .StoreUnsafe(ref MemoryMarshal.GetReference(sums));
+                As512(s20), As512(s21), As512(s22), As512(s23), As512(s30), As512(s31), As512(s32), As512(s33));
+            StoreRow(c, ((i + 0) * ldc) + j, rows.GetLower().GetLower(), accumulate);
+            StoreRow(c, ((i + 1) * ldc) + j, rows.GetLower().GetUpper(), accumulate);
+            StoreRow(c, ((i + 2) * ldc) + j, rows.GetUpper().GetLower(), accumulate);
+            StoreRow(c, ((i + 3) * ldc) + j, rows.GetUpper().GetUpper(), accumulate);
+            return;
         }
-        else
-        {
-            sums[0] = TOps.Sum(s00); sums[4] = TOps.Sum(s01); sums[8] = TOps.Sum(s02); sums[12] = TOps.Sum(s03);
-            sums[1] = TOps.Sum(s10); sums[5] = TOps.Sum(s11); sums[9] = TOps.Sum(s12); sums[13] = TOps.Sum(s13);
-            sums[2] = TOps.Sum(s20); sums[6] = TOps.Sum(s21); sums[10] = TOps.Sum(s22); sums[14] = TOps.Sum(s23);
-            sums[3] = TOps.Sum(s30); sums[7] = TOps.Sum(s31); sums[11] = TOps.Sum(s32); sums[15] = TOps.Sum(s33);
-        }
+
+        Span<float> sums = stackalloc float[16];
+        sums[0] = TOps.Sum(s00); sums[1] = TOps.Sum(s01); sums[2] = TOps.Sum(s02); sums[3] = TOps.Sum(s03);
+        sums[4] = TOps.Sum(s10); sums[5] = TOps.Sum(s11); sums[6] = TOps.Sum(s12); sums[7] = TOps.Sum(s13);
+        sums[8] = TOps.Sum(s20); sums[9] = TOps.Sum(s21); sums[10] = TOps.Sum(s22); sums[11] = TOps.Sum(s23);
+        sums[12] = TOps.Sum(s30); sums[13] = TOps.Sum(s31); sums[14] = TOps.Sum(s32); sums[15] = TOps.Sum(s33);
         for (int r = 0; r < 4; r++)
             for (int q = 0; q < 4; q++)
             {
-                float s = sums[(q * 4) + r];
+                float s = sums[(r * 4) + q];
                 for (int p = (int)vectorEnd; p < t; p++)
                     s += a[((i + r) * lda) + p] * b[rowOffset[j + q] + p];
                 ref float dst = ref c[((i + r) * ldc) + j + q];
                 dst = accumulate ? dst + s : s;
             }
+    }
+
+    // c[at .. at + 4] = v, or += v (the slice checks the bounds once for the four).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow(Span<float> c, int at, Vector128<float> v, bool accumulate)
+    {
+        ref float dst = ref MemoryMarshal.GetReference(c.Slice(at, 4));
+        if (accumulate)
+            v += Vector128.LoadUnsafe(ref dst);
+        v.StoreUnsafe(ref dst);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

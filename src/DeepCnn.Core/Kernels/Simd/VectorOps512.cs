@@ -33,11 +33,12 @@ internal readonly struct VectorOps512 : IVectorOps<Vector512<float>>
     public static float Sum(Vector512<float> a) => VectorOps256.Sum(a.GetLower() + a.GetUpper());
 
     /// <summary>
-    /// The 16 lane sums of a 4x4 block of accumulators in one register: lane 4 * q + r holds the sum
-    /// of s[r][q]. A tree of 128-bit-block and in-block shuffles (45 instructions) where 16 separate
-    /// horizontal sums take ~160; the dot-product kernel does one reduction per 4x4 block of the
-    /// weight gradient, and at the notebook's short pixel rows (T = 448 at 22x22) 16 separate sums
-    /// cost a third as many instructions as the block's FMAs.
+    /// The 16 lane sums of a 4x4 block of accumulators in one register: lane 4 * r + q holds the sum
+    /// of s[r][q], so 128-bit block r is row r of the block, ready to store. A tree of 128-bit-block
+    /// and in-block shuffles (45 instructions) where 16 separate horizontal sums take ~160; the
+    /// dot-product kernel does one reduction per 4x4 block of the weight gradient, and at the
+    /// notebook's short pixel rows (T = 448 at 22x22) 16 separate sums cost a third as many
+    /// instructions as the block's FMAs.
     /// </summary>
     /// <remarks>
     /// Each sum is (A0 + A1) + (A2 + A3) with A_l = (v[l] + v[l + 8]) + (v[l + 4] + v[l + 12]): a fixed
@@ -50,14 +51,14 @@ internal readonly struct VectorOps512 : IVectorOps<Vector512<float>>
         Vector512<float> s20, Vector512<float> s21, Vector512<float> s22, Vector512<float> s23,
         Vector512<float> s30, Vector512<float> s31, Vector512<float> s32, Vector512<float> s33)
     {
-        // Row r: 128-bit block q holds a 4-lane partial sum of s[r][q].
-        var r0 = QuarterSums(s00, s01, s02, s03);
-        var r1 = QuarterSums(s10, s11, s12, s13);
-        var r2 = QuarterSums(s20, s21, s22, s23);
-        var r3 = QuarterSums(s30, s31, s32, s33);
-        // In every 128-bit block: [r0 (l0+l1), r0 (l2+l3), r1 (l0+l1), r1 (l2+l3)], then the totals of r0..r3.
-        var p = Avx512F.Shuffle(r0, r1, 0x88) + Avx512F.Shuffle(r0, r1, 0xDD);
-        var q = Avx512F.Shuffle(r2, r3, 0x88) + Avx512F.Shuffle(r2, r3, 0xDD);
+        // Column q: 128-bit block r holds a 4-lane partial sum of s[r][q].
+        var c0 = QuarterSums(s00, s10, s20, s30);
+        var c1 = QuarterSums(s01, s11, s21, s31);
+        var c2 = QuarterSums(s02, s12, s22, s32);
+        var c3 = QuarterSums(s03, s13, s23, s33);
+        // In every 128-bit block: [c0 (l0+l1), c0 (l2+l3), c1 (l0+l1), c1 (l2+l3)], then the totals of c0..c3.
+        var p = Avx512F.Shuffle(c0, c1, 0x88) + Avx512F.Shuffle(c0, c1, 0xDD);
+        var q = Avx512F.Shuffle(c2, c3, 0x88) + Avx512F.Shuffle(c2, c3, 0xDD);
         return Avx512F.Shuffle(p, q, 0x88) + Avx512F.Shuffle(p, q, 0xDD);
     }
 
