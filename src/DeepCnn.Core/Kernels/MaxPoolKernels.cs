@@ -18,21 +18,21 @@ internal static class MaxPoolKernels
     {
         for (int i = 0; i < outHeight; i++)
             for (int j = 0; j < outWidth; j++)
+                Window(x, inWidth, pool, (i * stride * inWidth) + (j * stride), out y[(i * outWidth) + j], out argmax[(i * outWidth) + j]);
+    }
+
+    // The pool x pool window whose top-left input is x[corner]: its maximum and that maximum's index,
+    // the first in row-major window order on ties (strict comparisons).
+    private static void Window(ReadOnlySpan<float> x, int inWidth, int pool, int corner, out float max, out int best)
+    {
+        best = corner;
+        max = x[corner];
+        for (int p = 0; p < pool; p++)
+            for (int q = 0; q < pool; q++)
             {
-                int best = (i * stride * inWidth) + (j * stride);
-                float max = x[best];
-                for (int p = 0; p < pool; p++)
-                    for (int q = 0; q < pool; q++)
-                    {
-                        int idx = (((i * stride) + p) * inWidth) + (j * stride) + q;
-                        if (x[idx] > max)
-                        {
-                            max = x[idx];
-                            best = idx;
-                        }
-                    }
-                y[(i * outWidth) + j] = max;
-                argmax[(i * outWidth) + j] = best;
+                int idx = corner + (p * inWidth) + q;
+                if (x[idx] > max)
+                    (max, best) = (x[idx], idx);
             }
     }
 
@@ -72,15 +72,7 @@ internal static class MaxPoolKernels
                 bestIndex.StoreUnsafe(ref a0, (nuint)(outRow + j));
             }
             for (int j = vectorWidth; j < outWidth; j++)
-            {
-                int best = top + (2 * j);
-                float max = x[best];
-                foreach (int idx in (ReadOnlySpan<int>)[best + 1, best + inWidth, best + inWidth + 1])
-                    if (x[idx] > max)
-                        (max, best) = (x[idx], idx);
-                y[outRow + j] = max;
-                argmax[outRow + j] = best;
-            }
+                Window(x, inWidth, 2, top + (2 * j), out y[outRow + j], out argmax[outRow + j]);
         }
     }
 

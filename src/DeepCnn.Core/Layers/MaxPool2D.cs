@@ -60,15 +60,7 @@ public sealed class MaxPool2D : Layer
         RequireShapes(x, y);
         int batch = x.Dim(0);
         Workspace.Rent(ref _argmax, batch * _g.InChannels * _g.OutPlane);
-        _work.Begin(this, x, y, forward: true);
-        try
-        {
-            Compute.For(_work, batch);
-        }
-        finally
-        {
-            _work.Clear();
-        }
+        _work.Run(this, x, y, forward: true, batch);
     }
 
     /// <inheritdoc/>
@@ -77,15 +69,7 @@ public sealed class MaxPool2D : Layer
         RequireShapes(x, y);
         if (dx is null)
             return;
-        _work.Begin(this, dy, dx, forward: false);
-        try
-        {
-            Compute.For(_work, x.Dim(0));
-        }
-        finally
-        {
-            _work.Clear();
-        }
+        _work.Run(this, dy, dx, forward: false, x.Dim(0));
     }
 
     // Chunk n is batch item n: its planes forward (x -> y, argmax) or backward (dy -> dx).
@@ -95,12 +79,19 @@ public sealed class MaxPool2D : Layer
         private Tensor _source = null!, _target = null!;
         private bool _forward;
 
-        public void Begin(MaxPool2D layer, Tensor source, Tensor target, bool forward)
+        // One item per chunk; the tensors are dropped afterwards so that the layer holds no stale batch.
+        public void Run(MaxPool2D layer, Tensor source, Tensor target, bool forward, int batch)
         {
             (_layer, _source, _target, _forward) = (layer, source, target, forward);
+            try
+            {
+                Compute.For(this, batch);
+            }
+            finally
+            {
+                (_source, _target) = (null!, null!);
+            }
         }
-
-        public void Clear() => (_source, _target) = (null!, null!);
 
         public void Execute(int index)
         {

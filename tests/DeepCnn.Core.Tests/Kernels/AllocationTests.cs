@@ -2,7 +2,6 @@ using DeepCnn.Core.Tests.Support;
 using DeepCnn.Layers;
 using DeepCnn.Optimizers;
 using DeepCnn.Training;
-using DeepCnn.Parallel;
 using DeepCnn.Tensors;
 using Xunit;
 
@@ -17,9 +16,7 @@ public class AllocationTests
     [InlineData(2, "valid")]
     public void Conv2D_steady_state_allocates_nothing(int threads, string padding)
     {
-        int saved = Compute.ThreadCount;
-        Compute.ThreadCount = threads;
-        try
+        ForcedThreads.Run(threads, () =>
         {
             var conv = new Conv2D(4, 3, padding: padding, activation: "relu") { Name = "conv" };
             conv.Build([4, 12, 12], new Rng(1));
@@ -40,11 +37,7 @@ public class AllocationTests
                 conv.Backward(x, y, dy, dx);
             }
             Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-        }
-        finally
-        {
-            Compute.ThreadCount = saved;
-        }
+        });
     }
 
     [Theory]
@@ -52,9 +45,7 @@ public class AllocationTests
     [InlineData(2)]
     public void A_training_step_through_residual_blocks_allocates_nothing(int threads)
     {
-        int saved = Compute.ThreadCount;
-        Compute.ThreadCount = threads;
-        try
+        ForcedThreads.Run(threads, () =>
         {
             // Two pre-activation blocks (run item by item, borrowing their gradient buffers) and a
             // block run layer by layer, with a block nested inside it.
@@ -75,10 +66,6 @@ public class AllocationTests
             for (int i = 0; i < 5; i++)
                 model.TrainStep(x, y);
             Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-        }
-        finally
-        {
-            Compute.ThreadCount = saved;
-        }
+        });
     }
 }

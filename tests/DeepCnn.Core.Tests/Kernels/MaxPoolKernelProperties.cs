@@ -1,7 +1,7 @@
 using DeepCnn.Core.Tests.Properties;
+using DeepCnn.Core.Tests.Support;
 using DeepCnn.Kernels;
 using DeepCnn.Layers;
-using DeepCnn.Parallel;
 using DeepCnn.Tensors;
 using FsCheck;
 using FsCheck.Fluent;
@@ -55,9 +55,7 @@ public class MaxPoolKernelProperties
             foreach (int threads in new[] { 1, 2 })
                 ForcedWidth.Run(width, () =>
                 {
-                    int saved = Compute.ThreadCount;
-                    Compute.ThreadCount = threads;
-                    try
+                    ForcedThreads.Run(threads, () =>
                     {
                         var layer = new MaxPool2D(c.Pool, c.Stride);
                         layer.Build([c.Channels, c.Height, c.Width], new Rng(1));
@@ -70,11 +68,7 @@ public class MaxPoolKernelProperties
                         AssertBits(yRef, y.Span, $"{context}: y");
                         AssertBits(dxRef, dx.Span, $"{context}: dx");
                         Assert.Equal(Kinks.Indices(argRef), layer.KinkSignature(y));
-                    }
-                    finally
-                    {
-                        Compute.ThreadCount = saved;
-                    }
+                    });
                 });
     }
 

@@ -1,7 +1,6 @@
 using DeepCnn.Core.Tests.Support;
 using DeepCnn.Layers;
 using DeepCnn.Optimizers;
-using DeepCnn.Parallel;
 using DeepCnn.Tensors;
 using DeepCnn.Training;
 using Xunit;
@@ -32,9 +31,7 @@ public class ThreadDeterminismTests
     // A small model with every layer kind whose backward reduces over the batch: Conv2D (both paths), BN, a residual block (run item by item), Dropout, Dense.
     private static List<float[]> TrainedWeights(int threads)
     {
-        int saved = Compute.ThreadCount;
-        Compute.ThreadCount = threads;
-        try
+        return ForcedThreads.Run(threads, () =>
         {
             var model = new Sequential(seed: 11);
             model.Add(new Conv2D(4, 3, padding: "same", activation: "relu", inputShape: [13, 13, 2]));
@@ -53,10 +50,6 @@ public class ThreadDeterminismTests
             for (int step = 0; step < 4; step++)
                 model.TrainStep(x, y);
             return model.Parameters.Select(p => p.Value.ToArray()).ToList();
-        }
-        finally
-        {
-            Compute.ThreadCount = saved;
-        }
+        });
     }
 }

@@ -1,3 +1,4 @@
+using DeepCnn.Core.Tests.Support;
 using DeepCnn.Parallel;
 using Xunit;
 
@@ -33,9 +34,7 @@ public class WorkerPoolTests
     [InlineData(4)]
     public void Every_chunk_runs_exactly_once_in_back_to_back_loops(int threads)
     {
-        int saved = Compute.ThreadCount;
-        Compute.ThreadCount = threads;
-        try
+        ForcedThreads.Run(threads, () =>
         {
             var rng = new Random(5);
             for (int loop = 0; loop < 3000; loop++)
@@ -46,11 +45,7 @@ public class WorkerPoolTests
                 for (int i = 0; i < count; i++)
                     Assert.True(work.Runs[i] == 1, $"loop {loop}, {count} chunks on {threads} threads: chunk {i} ran {work.Runs[i]} times.");
             }
-        }
-        finally
-        {
-            Compute.ThreadCount = saved;
-        }
+        });
     }
 
     private sealed class ThrowingWork : IParallelWork
@@ -68,9 +63,7 @@ public class WorkerPoolTests
     [Fact]
     public void A_chunk_exception_reaches_the_caller_after_the_other_chunks_ran_and_the_pool_stays_usable()
     {
-        int saved = Compute.ThreadCount;
-        Compute.ThreadCount = 2;
-        try
+        ForcedThreads.Run(2, () =>
         {
             var failing = new ThrowingWork();
             var e = Assert.Throws<InvalidOperationException>(() => Compute.For(failing, 10));
@@ -79,11 +72,7 @@ public class WorkerPoolTests
             var work = new CountingWork(10);
             Compute.For(work, 10);
             Assert.All(work.Runs, runs => Assert.Equal(1, runs));
-        }
-        finally
-        {
-            Compute.ThreadCount = saved;
-        }
+        });
     }
 
     private sealed class NestingWork : IParallelWork
@@ -96,18 +85,12 @@ public class WorkerPoolTests
     [Fact]
     public void A_nested_loop_runs_on_its_caller_and_completes()
     {
-        int saved = Compute.ThreadCount;
-        Compute.ThreadCount = 2;
-        try
+        ForcedThreads.Run(2, () =>
         {
             var outer = new NestingWork();
             Compute.For(outer, 4);
             foreach (var inner in outer.Inner)
                 Assert.All(inner.Runs, runs => Assert.Equal(1, runs));
-        }
-        finally
-        {
-            Compute.ThreadCount = saved;
-        }
+        });
     }
 }
