@@ -50,7 +50,7 @@ public class CommandLineTests
         Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8], extended!.Experiments.Select(e => e.Id));
         var (both, _, _) = cli.Parse(["8", "--residual-init", "both"]);
         Assert.Equal(["8-residual-800", "8-residual-800-standard-init"], both!.Experiments.Select(e => e.Slug));
-        Assert.Equal(0, both.Experiments[1].Build(1, new Catalog.ModelSettings()).Layers.OfType<DeepCnn.Layers.Residual>()
+        Assert.Equal(0, both.Experiments[1].Build(1).Layers.OfType<DeepCnn.Layers.Residual>()
             .Count(r => r.Sublayers.OfType<DeepCnn.Layers.BatchNormalization>().Last().Gamma.Value.Span.IndexOf(0f) >= 0));
         Assert.NotEqual(both.Experiments[0].Claim, both.Experiments[1].Claim);
         var (standard, _, _) = cli.Parse(["8", "--residual-init", "standard"]);

@@ -23,7 +23,7 @@ public class ExperimentRunTests
     public void Each_experiment_builds_the_exact_model_and_trains_a_few_steps(int id, long total, long nonTrainable, int layers)
     {
         var experiment = ExperimentCatalog.All.Single(e => e.Id == id);
-        var model = experiment.Build(7, new ModelSettings());
+        var model = experiment.Build(7);
         Assert.Equal(total, model.TotalParameters);
         Assert.Equal(nonTrainable, model.NonTrainableParameters);
         Assert.Equal(layers, model.Layers.Count);
@@ -43,7 +43,7 @@ public class ExperimentRunTests
     [Fact]
     public void The_exploding_model_stops_with_the_divergence_error_and_its_diagnostics_show_the_blow_up()
     {
-        var model = ExperimentCatalog.All.Single(e => e.Id == 7).Build(7, new ModelSettings());
+        var model = ExperimentCatalog.All.Single(e => e.Id == 7).Build(7);
         Assert.Equal(53_306L, model.TotalParameters);
         Assert.Equal(107, model.Layers.Count);
 

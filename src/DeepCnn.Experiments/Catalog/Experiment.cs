@@ -15,10 +15,6 @@ internal enum Outcome
     Diverges,
 }
 
-/// <summary>Choices that change how a model is built, from the command line.</summary>
-/// <param name="ResidualIdentityInit">Residual blocks start as the identity (second BatchNorm's gamma = 0).</param>
-internal sealed record ModelSettings(bool ResidualIdentityInit = true);
-
 /// <summary>One experiment: a model, its training length, and the claim it tests.</summary>
 /// <param name="Id">1-based number.</param>
 /// <param name="Roman">Roman numeral (the notebook numbers I-IV).</param>
@@ -31,7 +27,7 @@ internal sealed record ModelSettings(bool ResidualIdentityInit = true);
 /// <param name="Build">Builds the model for a seed.</param>
 /// <param name="LearnsAt">The val_accuracy that counts as "learns".</param>
 internal sealed record Experiment(int Id, string Roman, string Slug, string Title, string Claim, bool FromNotebook, Outcome Expected, int Epochs,
-    Func<ulong, ModelSettings, Sequential> Build, double LearnsAt = 0.90)
+    Func<ulong, Sequential> Build, double LearnsAt = 0.90)
 {
     public string Label => $"{Roman} ({Title})";
 }

@@ -10,21 +10,21 @@ internal static class ExperimentCatalog
     public static IReadOnlyList<Experiment> All { get; } =
     [
         new(1, "I", "1-four-conv", "4 conv layers", "A model with 4 CNN layers does reasonably well", true, Outcome.Learns, 4,
-            (seed, _) => NotebookModels.ModelI(seed)),
+            seed => NotebookModels.ModelI(seed)),
         new(2, "II", "2-800-conv", "802 conv layers", "A model with ~1000 CNN layers did not learn", true, Outcome.DoesNotLearn, 8,
-            (seed, _) => NotebookModels.ModelII(seed)),
+            seed => NotebookModels.ModelII(seed)),
         new(3, "III", "3-32-conv", "34 conv layers", "A model with ~32 CNN layers also did not learn", true, Outcome.DoesNotLearn, 4,
-            (seed, _) => NotebookModels.ModelIII(seed)),
+            seed => NotebookModels.ModelIII(seed)),
         new(4, "IV", "4-32-conv-batchnorm", "34 conv layers with BatchNorm and Dropout", "BatchNormalization comes to rescue a model with reasonable # of layers", true, Outcome.Learns, 8,
-            (seed, _) => NotebookModels.ModelIV(seed)),
+            seed => NotebookModels.ModelIV(seed)),
         new(5, "V", "5-he-init", "III with He-normal initialization", "He initialization lets the 34-layer plain net (III) learn", false, Outcome.Learns, 4,
-            (seed, _) => NotebookModels.ModelIII(seed, Initializer.HeNormal)),
+            seed => NotebookModels.ModelIII(seed, Initializer.HeNormal)),
         new(6, "VI", "6-batchnorm-no-dropout", "IV without Dropout", "BatchNorm alone (IV without its Dropout) rescues the 34-layer net", false, Outcome.Learns, 8,
-            (seed, _) => NotebookModels.ModelIV(seed, dropout: false)),
+            seed => NotebookModels.ModelIV(seed, dropout: false)),
         new(7, "VII", "7-exploding", "102 conv layers, He-normal x3", "Weights that start too large make activations and gradients overflow: training stops with a NaN/Inf loss", false, Outcome.Diverges, 4,
-            (seed, _) => NotebookModels.ExplodingPlain(seed)),
+            seed => NotebookModels.ExplodingPlain(seed)),
         new(8, "VIII", "8-residual-800", "800 conv layers in 400 pre-activation residual blocks", "Residual blocks that start as the identity train model II's 800 convolutions (val_accuracy >= 0.95)", false, Outcome.Learns, 8,
-            (seed, settings) => NotebookModels.ResidualII(seed, identityInit: settings.ResidualIdentityInit), LearnsAt: 0.95),
+            seed => NotebookModels.ResidualII(seed, identityInit: true), LearnsAt: 0.95),
     ];
 
     /// <summary>The residual 800-layer experiment.</summary>
@@ -40,7 +40,7 @@ internal static class ExperimentCatalog
             Slug = residual.Slug + "-standard-init",
             Title = residual.Title + ", standard init (gamma 1)",
             Claim = "Without the identity start (every block's second BatchNorm at gamma = 1) the 800-layer residual net still trains (val_accuracy >= 0.95)",
-            Build = (seed, _) => NotebookModels.ResidualII(seed, identityInit: false),
+            Build = seed => NotebookModels.ResidualII(seed, identityInit: false),
         };
     }
 

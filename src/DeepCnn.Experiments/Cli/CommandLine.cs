@@ -119,7 +119,6 @@ internal sealed class CommandLine
             OnnxDirectory = result.GetValue(_exportOnnx),
             Diagnostics = result.GetValue(_diagnostics) || result.GetValue(_diagnosticsEvery) is not null,
             DiagnosticsEvery = result.GetValue(_diagnosticsEvery) ?? DeepCnn.Diagnostics.GradientFlowRecorder.DefaultEvery,
-            ModelSettings = new Catalog.ModelSettings(ResidualIdentityInit: result.GetValue(_residualInit) != "standard"),
         };
         return (options, [], false);
     }

@@ -41,9 +41,6 @@ internal sealed record RunOptions
     /// <summary>Steps between diagnostics recordings.</summary>
     public int DiagnosticsEvery { get; init; } = DeepCnn.Diagnostics.GradientFlowRecorder.DefaultEvery;
 
-    /// <summary>How models are built (residual blocks' initialization).</summary>
-    public Catalog.ModelSettings ModelSettings { get; init; } = new();
-
     /// <summary>Where to save each trained model (with its training state), or null.</summary>
     public string? SaveDirectory { get; init; }
 

@@ -19,7 +19,7 @@ internal static class Diagnoser
         var data = (options.TrainOn == "test" ? test : train).Slice(0, options.BatchSize);
         var x = Tensor.FromArray(data.ToFloat(), data.Count, 1, data.Rows, data.Cols);
         var y = Tensor.FromArray(data.ToCategorical(), data.Count, 10);
-        var model = experiment.Build(options.Seed, options.ModelSettings);
+        var model = experiment.Build(options.Seed);
         model.Compile();
         var report = GradientFlow.Probe(model, x, y);
         output.WriteLine($"Experiment {experiment.Label}, seed {options.Seed}, untrained, one batch of {data.Count} {options.Dataset} images (loss {report.Loss:F4}):");

@@ -61,7 +61,7 @@ internal sealed class ExperimentRunner(RunOptions options, TextWriter output, Te
     {
         var (model, epochsDone) = options.ResumeFile is string checkpoint
             ? Resume(checkpoint, experiment, x.Dim(0))
-            : (experiment.Build(seed, options.ModelSettings), 0);
+            : (experiment.Build(seed), 0);
         seed = model.Seed;
         if (model.Optimizer is null)
             model.Compile();
@@ -117,7 +117,7 @@ internal sealed class ExperimentRunner(RunOptions options, TextWriter output, Te
     private (Sequential Model, int EpochsDone) Resume(string path, Experiment experiment, int samples)
     {
         var model = Sequential.Load(path);
-        var fresh = experiment.Build(model.Seed, options.ModelSettings);
+        var fresh = experiment.Build(model.Seed);
         if (fresh.TotalParameters != model.TotalParameters || fresh.Layers.Count != model.Layers.Count)
             throw new ModelFormatException(path, $"it holds a model of {model.Layers.Count} layers and {model.TotalParameters:N0} parameters, not experiment {experiment.Label} ({fresh.Layers.Count} layers, {fresh.TotalParameters:N0} parameters)");
         int train = (int)Math.Floor(samples * (1 - options.ValidationSplit));
@@ -152,7 +152,7 @@ internal sealed class ExperimentRunner(RunOptions options, TextWriter output, Te
 
     private FlowReport ProbeInitialFlow(Experiment experiment, ulong seed, Tensor x, Tensor y)
     {
-        var copy = experiment.Build(seed, options.ModelSettings);
+        var copy = experiment.Build(seed);
         copy.Compile();
         int n = Math.Min(options.BatchSize, x.Dim(0));
         var report = GradientFlow.Probe(copy, x.SliceBatch(0, n), y.SliceBatch(0, n));
